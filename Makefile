@@ -1,0 +1,68 @@
+# gophys: the two commands users need are `make lab` and `make test` (see README.md).
+SHELL := /bin/bash
+export GOTOOLCHAIN := local
+
+GO      ?= go
+PYTHON  ?= python3
+VENV    := $(CURDIR)/.venv
+VPY     := $(VENV)/bin/python
+BIN     := $(CURDIR)/bin/gophys
+REPORTS := $(CURDIR)/build/reports
+# JupyterLab refuses to run as root without --allow-root.
+LAB_ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+.PHONY: all build venv kernelspec lab test test-go test-protocol test-notebooks report bench generate lint clean
+
+all: build
+
+## build: compile the gophys binary into bin/.
+build:
+	$(GO) build -o $(BIN) ./cmd/gophys
+
+## venv: the local Python environment with the pinned Jupyter stack.
+venv: $(VENV)/.installed
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+## kernelspec: install the gophys kernelspec into the venv (nothing outside the repo is touched).
+kernelspec: build venv
+	$(BIN) install --prefix $(VENV)
+
+## lab: build, install into .venv and open JupyterLab on notebooks/.
+lab: kernelspec
+	$(VENV)/bin/jupyter lab --notebook-dir=$(CURDIR)/notebooks $(LAB_ROOT_FLAG)
+
+## test: vet, Go tests, the Python protocol suite, and every notebook executed and exported to HTML.
+test: test-go test-protocol test-notebooks
+
+test-go:
+	$(GO) vet ./...
+	$(GO) test ./...
+
+test-protocol: kernelspec
+	PATH=$(VENV)/bin:$$PATH $(VPY) -m pytest -q tests
+
+test-notebooks: kernelspec
+	PATH=$(VENV)/bin:$$PATH $(VPY) tests/run_notebooks.py --out $(REPORTS) notebooks
+
+## report: execute every notebook once and export it as HTML into build/reports/.
+report: kernelspec
+	PATH=$(VENV)/bin:$$PATH $(VPY) tests/run_notebooks.py --out $(REPORTS) notebooks
+
+## bench: kernel latency/memory side by side with ipykernel, and physnn's Go benchmarks.
+bench: kernelspec
+	PATH=$(VENV)/bin:$$PATH $(VPY) bench/kernel_bench.py
+	$(GO) test -run '^$$' -bench . -benchmem ./physnn/...
+
+## generate: regenerate the yaegi symbol tables and other generated code.
+generate:
+	$(GO) generate ./...
+
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) vet ./...
+
+clean:
+	rm -rf bin build
