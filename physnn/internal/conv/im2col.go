@@ -1,0 +1,102 @@
+package conv
+
+// validRange returns the output positions [lo, hi) along one axis whose
+// input position o*stride - pad + k lies inside [0, in). Positions outside
+// the range read zero padding.
+func validRange(out, in, stride, pad, k int) (lo, hi int) {
+	// o*stride >= pad-k  ⇔  o >= ceil((pad-k)/stride)
+	if d := pad - k; d > 0 {
+		lo = (d + stride - 1) / stride
+	}
+	// o*stride <= in-1+pad-k  ⇔  o <= floor((in-1+pad-k)/stride)
+	if d := in - 1 + pad - k; d >= 0 {
+		hi = d/stride + 1
+	}
+	lo, hi = min(lo, out), min(hi, out)
+	if hi < lo {
+		hi = lo
+	}
+	return lo, hi
+}
+
+// Im2Col writes the [C·KH·KW, OH·OW] patch matrix of one image x
+// ([C, H, W]) into col. Row (c, kh, kw) holds, for every output pixel, the
+// input value that the filter tap (kh, kw) of channel c multiplies; taps that
+// fall into the padding read zero.
+func Im2Col[T Float](g *Geom, x, col []T) {
+	ohw := g.OH * g.OW
+	row := 0
+	for c := 0; c < g.C; c++ {
+		plane := x[c*g.H*g.W : (c+1)*g.H*g.W]
+		for kh := 0; kh < g.KH; kh++ {
+			ohLo, ohHi := validRange(g.OH, g.H, g.StrideH, g.PadTop, kh)
+			for kw := 0; kw < g.KW; kw++ {
+				owLo, owHi := validRange(g.OW, g.W, g.StrideW, g.PadLeft, kw)
+				dst := col[row*ohw : (row+1)*ohw]
+				row++
+				clear(dst[:ohLo*g.OW])
+				clear(dst[ohHi*g.OW:])
+				for oh := ohLo; oh < ohHi; oh++ {
+					d := dst[oh*g.OW : (oh+1)*g.OW]
+					clear(d[:owLo])
+					clear(d[owHi:])
+					if owLo == owHi {
+						continue
+					}
+					ih := oh*g.StrideH - g.PadTop + kh
+					iw0 := owLo*g.StrideW - g.PadLeft + kw
+					src := plane[ih*g.W:]
+					if g.StrideW == 1 {
+						copy(d[owLo:owHi], src[iw0:iw0+owHi-owLo])
+						continue
+					}
+					iw := iw0
+					for ow := owLo; ow < owHi; ow++ {
+						d[ow] = src[iw]
+						iw += g.StrideW
+					}
+				}
+			}
+		}
+	}
+}
+
+// Col2Im is the adjoint of [Im2Col]: it overwrites x ([C, H, W]) with the
+// sum, over all patch-matrix entries, of each entry added to the input pixel
+// it was read from. Entries that were read from the padding are dropped.
+func Col2Im[T Float](g *Geom, col, x []T) {
+	clear(x[:g.C*g.H*g.W])
+	ohw := g.OH * g.OW
+	row := 0
+	for c := 0; c < g.C; c++ {
+		plane := x[c*g.H*g.W : (c+1)*g.H*g.W]
+		for kh := 0; kh < g.KH; kh++ {
+			ohLo, ohHi := validRange(g.OH, g.H, g.StrideH, g.PadTop, kh)
+			for kw := 0; kw < g.KW; kw++ {
+				owLo, owHi := validRange(g.OW, g.W, g.StrideW, g.PadLeft, kw)
+				src := col[row*ohw : (row+1)*ohw]
+				row++
+				if owLo == owHi {
+					continue
+				}
+				for oh := ohLo; oh < ohHi; oh++ {
+					s := src[oh*g.OW+owLo : oh*g.OW+owHi]
+					ih := oh*g.StrideH - g.PadTop + kh
+					iw := owLo*g.StrideW - g.PadLeft + kw
+					dst := plane[ih*g.W:]
+					if g.StrideW == 1 {
+						d := dst[iw : iw+len(s)]
+						for i, v := range s {
+							d[i] += v
+						}
+						continue
+					}
+					for _, v := range s {
+						dst[iw] += v
+						iw += g.StrideW
+					}
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,105 @@
+package conv
+
+import (
+	"runtime"
+	"sync"
+)
+
+// Workspace holds the scratch buffers of the kernels: one set per worker
+// goroutine. A Workspace grows to the largest size requested and is reused,
+// so repeated calls with the same geometry allocate no scratch memory. The
+// zero value is ready to use. A Workspace must not be used by two kernel
+// calls at the same time.
+type Workspace[T Float] struct {
+	col     [][]T // per worker: one im2col matrix
+	partial [][]T // per worker: a partial filter gradient
+}
+
+// colBuf returns worker i's im2col buffer of at least size values.
+func (ws *Workspace[T]) colBuf(i, size int) []T {
+	return grow(&ws.col, i, size)
+}
+
+// partialBuf returns worker i's partial-gradient buffer of at least size values.
+func (ws *Workspace[T]) partialBuf(i, size int) []T {
+	return grow(&ws.partial, i, size)
+}
+
+func grow[T Float](bufs *[][]T, i, size int) []T {
+	for len(*bufs) <= i {
+		*bufs = append(*bufs, nil)
+	}
+	if cap((*bufs)[i]) < size {
+		(*bufs)[i] = make([]T, size)
+	}
+	return (*bufs)[i][:size]
+}
+
+var (
+	pool32 = sync.Pool{New: func() any { return new(Workspace[float32]) }}
+	pool64 = sync.Pool{New: func() any { return new(Workspace[float64]) }}
+)
+
+// Acquire returns a workspace from a process-wide pool. Give it back with
+// [Release] when the kernel calls that use it are done.
+func Acquire[T Float]() *Workspace[T] {
+	var zero T
+	switch any(zero).(type) {
+	case float32:
+		return any(pool32.Get()).(*Workspace[T])
+	case float64:
+		return any(pool64.Get()).(*Workspace[T])
+	}
+	return new(Workspace[T])
+}
+
+// Release returns ws to the pool that [Acquire] draws from. ws must not be
+// used afterwards.
+func Release[T Float](ws *Workspace[T]) {
+	if ws == nil {
+		return
+	}
+	switch w := any(ws).(type) {
+	case *Workspace[float32]:
+		pool32.Put(w)
+	case *Workspace[float64]:
+		pool64.Put(w)
+	}
+}
+
+// minParallelFlops is the least work (multiply-adds over the whole batch)
+// for which splitting the batch over goroutines pays: starting and joining a
+// goroutine costs a few microseconds, about as much as 2^16 multiply-adds.
+// It is a variable so tests can force the parallel path on small inputs.
+var minParallelFlops = 1 << 18
+
+// workers returns how many goroutines to split a batch of n items over when
+// each item costs flopsPerItem multiply-adds.
+func workers(n, flopsPerItem int) int {
+	p := min(runtime.GOMAXPROCS(0), n)
+	if p < 2 || n*flopsPerItem < minParallelFlops {
+		return 1
+	}
+	return p
+}
+
+// parallelBatch calls body(worker, lo, hi) for contiguous chunks [lo, hi) of
+// the batch 0..n-1, one chunk per worker, and waits for all of them. Worker
+// indices run from 0 to p-1 so each can use its own workspace buffers.
+func parallelBatch(n, p int, body func(worker, lo, hi int)) {
+	if p <= 1 {
+		body(0, 0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for w := 1; w < p; w++ {
+		lo, hi := w*n/p, (w+1)*n/p
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			body(w, lo, hi)
+		}()
+	}
+	body(0, 0, n/p)
+	wg.Wait()
+}
