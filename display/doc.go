@@ -1,0 +1,63 @@
+// Package display turns Go values into what a notebook shows: MIME bundles of
+// HTML, Markdown, LaTeX, JSON, PNG and SVG, each with a text/plain fallback.
+//
+// In a gophys notebook a cell's final value is shown through [Render], and
+// any code can show more as it runs:
+//
+//	display.Markdown("## Loss after training")
+//	display.Show(p)                // p is a *plot.Plot: a crisp PNG
+//	display.Show(weights)          // a *mat.Dense: an HTML table
+//
+// # Overview
+//
+// [Render] dispatches on the value's type: [Bundle] as is; values with their
+// own rendering methods ([MIMEBundleRenderer], [HTMLRenderer],
+// [MarkdownRenderer], [LaTeXRenderer], [SVGRenderer], [PNGRenderer]);
+// gonum/plot plots (*plot.Plot, or a [Figure] for another size or SVG) as a
+// PNG at twice the screen resolution whose metadata gives the logical size,
+// so it is sharp on HiDPI screens and not oversized elsewhere; image.Image as
+// PNG; gonum mat.Matrix and slices of structs as HTML tables; errors as red
+// text. Every bundle carries text/plain, so a notebook exported to HTML, or
+// read in a console, still shows something meaningful.
+//
+// [Show] publishes what Render makes; [HTML], [Markdown], [LaTeX], [JSON],
+// [Text], [PNG], [SVG], [Image], [Plot] and [PlotSVG] publish one format
+// directly; [Publish] sends a ready-made [Bundle]; [Clear] clears the cell's
+// output. [New] shows a value under a display ID and returns a [Handle] whose
+// Update replaces it in place.
+//
+// # Publisher and console mode
+//
+// Output leaves through the [Publisher] that the kernel installs with
+// [SetPublisher] around each cell; display never talks to sockets and does not
+// import the kernel. With no publisher (a test, a script, `go run`), display
+// is in console mode: each display writes its text/plain form to standard
+// output, so the same code runs in and out of a notebook. Display IDs are
+// random per [Handle], so they never collide across cells.
+//
+// # Errors
+//
+// Nothing in display panics across its API. Every function that shows
+// something returns an error. A value that cannot be rendered (a plot whose
+// Draw panics, bytes that are not a PNG, a value that cannot be encoded as
+// JSON) is shown as a red error message where it would have appeared, and the
+// error is returned as well, so a failing display is visible even when the
+// call is one statement among many in a cell. [Render] recovers panics from
+// the value's own methods and returns an error bundle instead. Errors from the
+// publisher itself (or a panic in it) are returned, wrapped with "display: ".
+//
+// # Concurrency
+//
+// All functions are safe for concurrent use, including [SetPublisher] while
+// other goroutines display: each display goes wholly to the publisher that was
+// current when it started. A goroutine that outlives its cell displays into
+// whatever publisher is current when it displays.
+//
+// # Values defined in notebook cells
+//
+// The renderer interfaces work for compiled types. Methods of types declared
+// in a cell live in the interpreter and are invisible to compiled code
+// through an any; the kernel converts such values to the renderer interfaces
+// inside the interpreter before calling Render, so cell types with an HTML
+// method render as HTML too.
+package display
