@@ -224,12 +224,12 @@ func TestGeometryErrors(t *testing.T) {
 		pad                Padding
 		want               string
 	}{
-		{"kernel larger than input", 1, 3, 3, 1, 4, 1, 1, Padding{}, "height: conv: bad geometry: kernel size 4 is larger than the padded input size 3"},
-		{"zero stride", 1, 3, 3, 1, 1, 1, 0, Padding{}, "height: conv: bad geometry: stride 0 must be at least 1"},
-		{"negative padding", 1, 3, 3, 1, 2, 2, 1, Padding{Left: -1}, "width: conv: bad geometry: padding -1,0 must not be negative"},
-		{"padding as large as kernel", 1, 3, 3, 1, 2, 2, 1, Padding{Top: 2}, "height: conv: bad geometry: padding 2,0 must be smaller than kernel size 2"},
-		{"no channels", 0, 3, 3, 1, 2, 2, 1, Padding{}, "conv: bad geometry: channel counts 0 in, 1 out must be at least 1"},
-		{"empty image", 1, 3, 0, 1, 2, 2, 1, Padding{}, "width: conv: bad geometry: input size 0 must be at least 1"},
+		{"kernel larger than input", 1, 3, 3, 1, 4, 1, 1, Padding{}, "conv: height: kernel size 4 is larger than the padded input size 3"},
+		{"zero stride", 1, 3, 3, 1, 1, 1, 0, Padding{}, "conv: height: stride 0 must be at least 1"},
+		{"negative padding", 1, 3, 3, 1, 2, 2, 1, Padding{Left: -1}, "conv: width: padding -1 before and 0 after must not be negative"},
+		{"padding as large as kernel", 1, 3, 3, 1, 2, 2, 1, Padding{Top: 2}, "conv: height: padding 2 before and 0 after must be smaller than the kernel size 2"},
+		{"no channels", 0, 3, 3, 1, 2, 2, 1, Padding{}, "conv: channel counts 0 in, 1 out must be at least 1"},
+		{"empty image", 1, 3, 0, 1, 2, 2, 1, Padding{}, "conv: width: input size 0 must be at least 1"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -237,8 +237,9 @@ func TestGeometryErrors(t *testing.T) {
 			if err == nil || err.Error() != tc.want {
 				t.Fatalf("err = %v, want %q", err, tc.want)
 			}
-			if !errors.Is(err, ErrGeom) {
-				t.Fatalf("err %v does not wrap ErrGeom", err)
+			var ge *GeomError
+			if !errors.As(err, &ge) {
+				t.Fatalf("err %v is not a *GeomError", err)
 			}
 		})
 	}

@@ -39,7 +39,7 @@
 //
 // # Errors
 //
-// The constructors of geometries return errors; the kernels themselves
+// The constructors of geometries return a *[GeomError]; the kernels themselves
 // assume slices of the sizes the geometry implies and panic (as slice
 // indexing does) when a caller breaks that invariant, which physnn never
 // does after validation.

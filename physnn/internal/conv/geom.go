@@ -1,9 +1,6 @@
 package conv
 
-import (
-	"errors"
-	"fmt"
-)
+import "fmt"
 
 // Padding is the zero padding added on each side of an image.
 type Padding struct {
@@ -26,8 +23,33 @@ type Geom struct {
 	OH, OW           int
 }
 
-// ErrGeom is wrapped by every error the geometry constructors return.
-var ErrGeom = errors.New("conv: bad geometry")
+// GeomError reports sizes that make no valid convolution or pooling
+// window. physnn turns it into a *physnn.ShapeError naming the op and shapes.
+type GeomError struct {
+	Axis   string // "height", "width" or "" when the problem is not per axis
+	Reason string // what is wrong, e.g. "stride 0 must be at least 1"
+}
+
+// Error implements the error interface.
+func (e *GeomError) Error() string {
+	if e.Axis == "" {
+		return "conv: " + e.Reason
+	}
+	return "conv: " + e.Axis + ": " + e.Reason
+}
+
+func geomErr(format string, args ...any) error {
+	return &GeomError{Reason: fmt.Sprintf(format, args...)}
+}
+
+// onAxis sets the axis of a *GeomError returned by OutSize or
+// TransposeOutSize.
+func onAxis(axis string, err error) error {
+	if ge, ok := err.(*GeomError); ok {
+		return &GeomError{Axis: axis, Reason: ge.Reason}
+	}
+	return err
+}
 
 // OutSize returns the output length of a convolution along one axis:
 // floor((in + before + after - k) / stride) + 1. It returns an error when a
@@ -36,20 +58,20 @@ var ErrGeom = errors.New("conv: bad geometry")
 func OutSize(in, k, stride, before, after int) (int, error) {
 	switch {
 	case in < 1:
-		return 0, fmt.Errorf("%w: input size %d must be at least 1", ErrGeom, in)
+		return 0, geomErr("input size %d must be at least 1", in)
 	case k < 1:
-		return 0, fmt.Errorf("%w: kernel size %d must be at least 1", ErrGeom, k)
+		return 0, geomErr("kernel size %d must be at least 1", k)
 	case stride < 1:
-		return 0, fmt.Errorf("%w: stride %d must be at least 1", ErrGeom, stride)
+		return 0, geomErr("stride %d must be at least 1", stride)
 	case before < 0 || after < 0:
-		return 0, fmt.Errorf("%w: padding %d,%d must not be negative", ErrGeom, before, after)
+		return 0, geomErr("padding %d before and %d after must not be negative", before, after)
 	case before >= k || after >= k:
 		// A padding of k or more would create output pixels that see only
 		// zeros; PyTorch rejects pad > k/2 for the same reason, we only
 		// reject the case that is certainly a mistake.
-		return 0, fmt.Errorf("%w: padding %d,%d must be smaller than kernel size %d", ErrGeom, before, after, k)
+		return 0, geomErr("padding %d before and %d after must be smaller than the kernel size %d", before, after, k)
 	case in+before+after < k:
-		return 0, fmt.Errorf("%w: kernel size %d is larger than the padded input size %d", ErrGeom, k, in+before+after)
+		return 0, geomErr("kernel size %d is larger than the padded input size %d", k, in+before+after)
 	}
 	return (in+before+after-k)/stride + 1, nil
 }
@@ -72,15 +94,15 @@ func SamePadding(in, k, stride int) (before, after int) {
 // strides and padding.
 func NewGeom(c, h, w, k, kh, kw, strideH, strideW int, pad Padding) (Geom, error) {
 	if c < 1 || k < 1 {
-		return Geom{}, fmt.Errorf("%w: channel counts %d in, %d out must be at least 1", ErrGeom, c, k)
+		return Geom{}, geomErr("channel counts %d in, %d out must be at least 1", c, k)
 	}
 	oh, err := OutSize(h, kh, strideH, pad.Top, pad.Bottom)
 	if err != nil {
-		return Geom{}, fmt.Errorf("height: %w", err)
+		return Geom{}, onAxis("height", err)
 	}
 	ow, err := OutSize(w, kw, strideW, pad.Left, pad.Right)
 	if err != nil {
-		return Geom{}, fmt.Errorf("width: %w", err)
+		return Geom{}, onAxis("width", err)
 	}
 	return Geom{C: c, H: h, W: w, K: k, KH: kh, KW: kw,
 		StrideH: strideH, StrideW: strideW, PadTop: pad.Top, PadLeft: pad.Left, OH: oh, OW: ow}, nil
@@ -93,21 +115,21 @@ func NewGeom(c, h, w, k, kh, kw, strideH, strideW int, pad Padding) (Geom, error
 func TransposeOutSize(in, k, stride, before, after, extra int) (int, error) {
 	switch {
 	case in < 1:
-		return 0, fmt.Errorf("%w: input size %d must be at least 1", ErrGeom, in)
+		return 0, geomErr("input size %d must be at least 1", in)
 	case k < 1:
-		return 0, fmt.Errorf("%w: kernel size %d must be at least 1", ErrGeom, k)
+		return 0, geomErr("kernel size %d must be at least 1", k)
 	case stride < 1:
-		return 0, fmt.Errorf("%w: stride %d must be at least 1", ErrGeom, stride)
+		return 0, geomErr("stride %d must be at least 1", stride)
 	case before < 0 || after < 0:
-		return 0, fmt.Errorf("%w: padding %d,%d must not be negative", ErrGeom, before, after)
+		return 0, geomErr("padding %d before and %d after must not be negative", before, after)
 	case before >= k || after >= k:
-		return 0, fmt.Errorf("%w: padding %d,%d must be smaller than kernel size %d", ErrGeom, before, after, k)
+		return 0, geomErr("padding %d before and %d after must be smaller than the kernel size %d", before, after, k)
 	case extra < 0 || extra >= stride:
-		return 0, fmt.Errorf("%w: output padding %d must be in [0, stride %d)", ErrGeom, extra, stride)
+		return 0, geomErr("output padding %d must be in [0, stride %d)", extra, stride)
 	}
 	out := (in-1)*stride + k - before - after + extra
 	if out < 1 {
-		return 0, fmt.Errorf("%w: padding %d,%d leaves no output from input size %d and kernel size %d", ErrGeom, before, after, in, k)
+		return 0, geomErr("padding %d before and %d after leaves no output from input size %d and kernel size %d", before, after, in, k)
 	}
 	return out, nil
 }
@@ -119,15 +141,15 @@ func TransposeOutSize(in, k, stride, before, after, extra int) (int, error) {
 // C = cout, K = cin, OH×OW = h×w.
 func NewTransposeGeom(cin, h, w, cout, kh, kw, strideH, strideW int, pad Padding, extraH, extraW int) (Geom, error) {
 	if cin < 1 || cout < 1 {
-		return Geom{}, fmt.Errorf("%w: channel counts %d in, %d out must be at least 1", ErrGeom, cin, cout)
+		return Geom{}, geomErr("channel counts %d in, %d out must be at least 1", cin, cout)
 	}
 	oh, err := TransposeOutSize(h, kh, strideH, pad.Top, pad.Bottom, extraH)
 	if err != nil {
-		return Geom{}, fmt.Errorf("height: %w", err)
+		return Geom{}, onAxis("height", err)
 	}
 	ow, err := TransposeOutSize(w, kw, strideW, pad.Left, pad.Right, extraW)
 	if err != nil {
-		return Geom{}, fmt.Errorf("width: %w", err)
+		return Geom{}, onAxis("width", err)
 	}
 	g := Geom{C: cout, H: oh, W: ow, K: cin, KH: kh, KW: kw,
 		StrideH: strideH, StrideW: strideW, PadTop: pad.Top, PadLeft: pad.Left, OH: h, OW: w}
@@ -139,15 +161,15 @@ func NewTransposeGeom(cin, h, w, cout, kh, kw, strideH, strideW int, pad Padding
 // K equals C: pooling maps every channel to itself.
 func NewPoolGeom(c, h, w, kh, kw, strideH, strideW int) (Geom, error) {
 	if c < 1 {
-		return Geom{}, fmt.Errorf("%w: channel count %d must be at least 1", ErrGeom, c)
+		return Geom{}, geomErr("channel count %d must be at least 1", c)
 	}
 	oh, err := OutSize(h, kh, strideH, 0, 0)
 	if err != nil {
-		return Geom{}, fmt.Errorf("height: %w", err)
+		return Geom{}, onAxis("height", err)
 	}
 	ow, err := OutSize(w, kw, strideW, 0, 0)
 	if err != nil {
-		return Geom{}, fmt.Errorf("width: %w", err)
+		return Geom{}, onAxis("width", err)
 	}
 	return Geom{C: c, H: h, W: w, K: c, KH: kh, KW: kw, StrideH: strideH, StrideW: strideW, OH: oh, OW: ow}, nil
 }
