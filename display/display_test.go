@@ -116,6 +116,15 @@ func (ownBundle) MIMEBundle() map[string]any {
 // ownBundle also has HTML, which MIMEBundle must take precedence over.
 func (ownBundle) HTML() string { return "<p>ignored</p>" }
 
+// _display_HTMLRenderer has the shape of the wrapper yaegi generates when interpreted
+// code converts a cell-defined value to display.HTMLRenderer.
+type _display_HTMLRenderer struct {
+	IValue any
+	WHTML  func() string
+}
+
+func (w _display_HTMLRenderer) HTML() string { return w.WHTML() }
+
 type panickyHTML struct{}
 
 func (panickyHTML) HTML() string { panic("renderer bug") }
@@ -219,6 +228,10 @@ func TestRenderGolden(t *testing.T) {
 		{"error", fmt.Errorf("load checkpoint %s: %w", "<w.safetensors>", os.ErrNotExist)},
 		{"html_renderer", htmlCard{Title: "Hi & bye"}},
 		{"multi_renderer", multiFormat{}},
+		{"interpreted_html_renderer", _display_HTMLRenderer{
+			IValue: struct{ N int }{7},
+			WHTML:  func() string { return "<em>from a cell</em>" },
+		}},
 		{"mime_bundle_renderer", ownBundle{}},
 		{"bundle_without_text", Bundle{Data: map[string]any{MIMEHTML: "<i>x</i>"}}},
 		{"nil_plot", (*plot.Plot)(nil)},

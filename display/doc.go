@@ -55,9 +55,16 @@
 //
 // # Values defined in notebook cells
 //
-// The renderer interfaces work for compiled types. Methods of types declared
-// in a cell live in the interpreter and are invisible to compiled code
-// through an any; the kernel converts such values to the renderer interfaces
-// inside the interpreter before calling Render, so cell types with an HTML
-// method render as HTML too.
+// The renderer interfaces are found by type assertion, which sees the methods
+// of compiled types only. A type declared in a notebook cell lives in the
+// yaegi interpreter: passed to Render as an any, its methods are invisible
+// (and in yaegi v0.16.1 an assertion to a compiled interface inside
+// interpreted code fails too). A static conversion works: interpreted code
+// such as display.Render(display.HTMLRenderer(v)) passes a generated wrapper
+// whose HTML method calls the cell's method. A kernel can do this conversion
+// for a cell's final value; in a cell, convert explicitly:
+//
+//	display.Show(display.HTMLRenderer(card))
+//
+// Render prints the wrapped value, not the wrapper, as text/plain.
 package display

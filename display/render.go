@@ -6,6 +6,8 @@ import (
 	"html"
 	"image"
 	"image/png"
+	"reflect"
+	"strings"
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot"
@@ -184,8 +186,24 @@ func renderSelf(v any) (Bundle, bool, error) {
 // withPlainText sets b's text/plain to v formatted with %v, which uses v's
 // String or Error method when it has one.
 func withPlainText(b Bundle, v any) Bundle {
-	b.Data[MIMEText] = fmt.Sprint(v)
+	b.Data[MIMEText] = fmt.Sprint(unwrapInterpreted(v))
 	return b
+}
+
+// unwrapInterpreted returns the interpreted value inside a yaegi interface
+// wrapper, or v itself. When a notebook converts a value of a cell-defined
+// type to one of the renderer interfaces, yaegi passes a generated wrapper
+// struct (named "_<pkg>_<Interface>", holding the value in IValue and one
+// func field per method); %v of the wrapper would print function pointers.
+func unwrapInterpreted(v any) any {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Struct || !strings.HasPrefix(rv.Type().Name(), "_") {
+		return v
+	}
+	if f := rv.FieldByName("IValue"); f.IsValid() && f.Kind() == reflect.Interface && f.CanInterface() && !f.IsNil() {
+		return f.Interface()
+	}
+	return v
 }
 
 // errorStyle colours error text with JupyterLab's own error colour, falling
