@@ -49,8 +49,8 @@
 // # Concurrency
 //
 // All functions are safe for concurrent use, including [SetPublisher] while
-// other goroutines display: each display goes wholly to the publisher that was
-// current when it started. A goroutine that outlives its cell displays into
+// other goroutines display: each display goes wholly to the publisher that is
+// current when it is sent. A goroutine that outlives its cell displays into
 // whatever publisher is current when it displays.
 //
 // # Values defined in notebook cells

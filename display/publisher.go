@@ -19,7 +19,7 @@ var current atomic.Pointer[publisherSlot]
 // on. The kernel calls it around each cell; nil selects console mode, where
 // displays are written as text to standard output. SetPublisher is safe to
 // call concurrently with Show and the other display functions: each display
-// goes wholly to the publisher that was current when it started.
+// goes wholly to the publisher that is current when it is sent.
 func SetPublisher(p Publisher) {
 	if p == nil {
 		current.Store(nil)
