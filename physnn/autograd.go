@@ -1,0 +1,197 @@
+package physnn
+
+// Reverse-mode automatic differentiation.
+//
+// Glossary. A recorded op's result holds a node: the op's name, its inputs
+// and a backward closure written right beside the op's forward code. Given
+// the gradient of the loss with respect to the op's output (the adjoint), the
+// closure returns the vector-Jacobian products: the gradient with respect to
+// each input, or nil where none flows. Backward sorts the nodes reachable from
+// the loss topologically (iteratively, so deep tapes cannot overflow the
+// stack) and sweeps them once in reverse, summing the adjoints of tensors used
+// more than once. Leaves (tensors no recorded op produced) that require grad
+// accumulate their gradient into a buffer they keep across steps.
+//
+// Backward closures compute with the unexported, non-recording kernels
+// (add, mul, matmul, ...), never with the recording methods, so they neither
+// grow the graph nor depend on global state.
+
+import (
+	"errors"
+	"fmt"
+	"sync/atomic"
+)
+
+type node struct {
+	op       string
+	inputs   []*Tensor
+	backward func(g *Tensor) []*Tensor
+
+	// Per-Backward scratch: the summed adjoint of the node's output, whether
+	// this node owns that buffer (and may add into it in place), and the
+	// epoch of the sweep that last visited it.
+	grad     *Tensor
+	ownsGrad bool
+	epoch    uint64
+}
+
+// noGradDepth counts the NoGrad calls in progress.
+var noGradDepth atomic.Int32
+
+// epochs numbers Backward sweeps, so visits need no per-sweep set.
+var epochs atomic.Uint64
+
+// GradEnabled reports whether ops currently record the graph, that is,
+// whether no NoGrad call is running.
+func GradEnabled() bool { return noGradDepth.Load() == 0 }
+
+// NoGrad runs fn without recording ops, for evaluation and parameter updates:
+// results do not require grad and hold no graph. The switch is process-wide
+// (Go has no goroutine-local state), so a model trained in one goroutine
+// while another runs NoGrad records nothing during that time; for concurrent
+// evaluation, use Detach on the inputs instead.
+func NoGrad(fn func()) {
+	noGradDepth.Add(1)
+	defer noGradDepth.Add(-1)
+	fn()
+}
+
+// record attaches the graph node of an op to its result when recording is
+// on and some input requires grad; otherwise the result is a plain tensor.
+func record(out *Tensor, op string, inputs []*Tensor, backward func(g *Tensor) []*Tensor) *Tensor {
+	if out.err != nil || !GradEnabled() {
+		return out
+	}
+	need := false
+	for _, in := range inputs {
+		if in.requiresGrad {
+			need = true
+			break
+		}
+	}
+	if !need {
+		return out
+	}
+	out.requiresGrad = true
+	out.node = &node{op: op, inputs: inputs, backward: backward}
+	return out
+}
+
+// Backward computes the gradient of t, which must hold a single value (a
+// loss), with respect to every tensor that requires grad and that t depends
+// on, and adds it to their gradients (see Grad and GradValues): gradients
+// accumulate across calls until ZeroGrad. It returns the error t carries, an
+// error if t is not a scalar or depends on nothing that requires grad, and
+// any error or panic of a Custom op's VJP.
+func (t *Tensor) Backward() (err error) {
+	if err := t.check(); err != nil {
+		return err
+	}
+	if numel(t.shape) != 1 {
+		return &ShapeError{Op: "backward", A: cloneInts(t.shape), Reason: "the loss must hold a single value; reduce it with Sum or Mean first"}
+	}
+	if !t.requiresGrad {
+		return errors.New("physnn: backward: the loss depends on no tensor that requires grad; call SetRequiresGrad(true) on the parameters")
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			if e, ok := r.(error); ok {
+				err = fmt.Errorf("physnn: backward: %w", e)
+			} else {
+				err = fmt.Errorf("physnn: backward: %v", r)
+			}
+		}
+	}()
+	seed := alloc(t.dt, t.shape)
+	fill(seed, 1)
+	if t.node == nil {
+		return accumulateLeaf(t, seed)
+	}
+	order := topoSort(t)
+	t.node.grad, t.node.ownsGrad = seed, true
+	for i := len(order) - 1; i >= 0; i-- {
+		n := order[i]
+		g := n.grad
+		n.grad = nil // free the adjoint as soon as it is consumed
+		if g == nil {
+			continue
+		}
+		grads := n.backward(g)
+		if len(grads) != len(n.inputs) {
+			return fmt.Errorf("physnn: backward of %s returned %d gradients for %d inputs", n.op, len(grads), len(n.inputs))
+		}
+		for j, in := range n.inputs {
+			gi := grads[j]
+			if gi == nil || !in.requiresGrad {
+				continue
+			}
+			if err := gi.check(); err != nil {
+				return fmt.Errorf("physnn: backward of %s, input %d: %w", n.op, j, err)
+			}
+			if !sameShape(gi.shape, in.shape) {
+				return fmt.Errorf("physnn: backward of %s, input %d: gradient shape %v differs from input shape %v", n.op, j, gi.shape, in.shape)
+			}
+			if in.node == nil {
+				if err := accumulateLeaf(in, gi); err != nil {
+					return err
+				}
+				continue
+			}
+			in.node.addGrad(gi)
+		}
+	}
+	return nil
+}
+
+// topoSort returns the nodes reachable from t's node with every node after
+// all nodes it depends on, by an iterative depth-first search.
+func topoSort(t *Tensor) []*node {
+	epoch := epochs.Add(1)
+	type frame struct {
+		n    *node
+		next int
+	}
+	var order []*node
+	stack := []frame{{n: t.node}}
+	t.node.epoch = epoch
+	for len(stack) > 0 {
+		top := &stack[len(stack)-1]
+		if top.next < len(top.n.inputs) {
+			in := top.n.inputs[top.next]
+			top.next++
+			if in.node != nil && in.requiresGrad && in.node.epoch != epoch {
+				in.node.epoch = epoch
+				in.node.grad, in.node.ownsGrad = nil, false
+				stack = append(stack, frame{n: in.node})
+			}
+			continue
+		}
+		order = append(order, top.n)
+		stack = stack[:len(stack)-1]
+	}
+	return order
+}
+
+// addGrad sums g into the node's adjoint. The first contribution is kept by
+// reference (it may alias another tensor's adjoint, e.g. both inputs of Add
+// share one); a second one allocates a buffer the node owns.
+func (n *node) addGrad(g *Tensor) {
+	switch {
+	case n.grad == nil:
+		n.grad, n.ownsGrad = g, false
+	case n.ownsGrad:
+		addInto(n.grad, g)
+	default:
+		n.grad, n.ownsGrad = add(n.grad, g), true
+	}
+}
+
+// accumulateLeaf adds g into the leaf's gradient buffer, allocating the
+// buffer (contiguous, the leaf's dtype) on first use only.
+func accumulateLeaf(t *Tensor, g *Tensor) error {
+	if t.grad == nil {
+		t.grad = alloc(t.dt, t.shape)
+	}
+	addInto(t.grad, g)
+	return nil
+}

@@ -1,0 +1,223 @@
+package physnn
+
+// This file holds the element loops shared by all ops. They are generic over
+// float32 and float64 so the float64 gradient checks run exactly the code the
+// float32 networks run.
+
+type float interface{ float32 | float64 }
+
+// elems returns the dtype-matching storage slice of st as []T.
+func elems[T float](st *storage) []T {
+	var zero T
+	if _, ok := any(zero).(float32); ok {
+		return any(st.f32).([]T)
+	}
+	return any(st.f64).([]T)
+}
+
+// eachRow calls fn once per innermost row of shape, passing each operand's
+// offset of the row's first element. offs holds the operands' base offsets
+// and strides their per-dimension strides (aligned with shape). A 0-d shape
+// has a single row of one element. The walk is an odometer, not recursion.
+func eachRow(shape []int, strides [][]int, offs []int, fn func(offs []int)) {
+	if numel(shape) == 0 {
+		return
+	}
+	nd := len(shape)
+	if nd <= 1 {
+		fn(offs)
+		return
+	}
+	idx := make([]int, nd-1)
+	cur := append([]int(nil), offs...)
+	for {
+		fn(cur)
+		// Advance the odometer over the outer dimensions.
+		d := nd - 2
+		for ; d >= 0; d-- {
+			idx[d]++
+			for k := range cur {
+				cur[k] += strides[k][d]
+			}
+			if idx[d] < shape[d] {
+				break
+			}
+			for k := range cur {
+				cur[k] -= strides[k][d] * shape[d]
+			}
+			idx[d] = 0
+		}
+		if d < 0 {
+			return
+		}
+	}
+}
+
+// innerLen and innerStride describe the innermost row of a shape.
+func innerLen(shape []int) int {
+	if len(shape) == 0 {
+		return 1
+	}
+	return shape[len(shape)-1]
+}
+
+func innerStride(strides []int) int {
+	if len(strides) == 0 {
+		return 1
+	}
+	return strides[len(strides)-1]
+}
+
+// copyStrided copies the strided elements of src into contiguous dst.
+func copyStrided[T float](dst, src []T, off int, shape, strides []int) {
+	n, s := innerLen(shape), innerStride(strides)
+	dstStrides := contiguousStrides(shape)
+	eachRow(shape, [][]int{dstStrides, strides}, []int{0, off}, func(o []int) {
+		d := dst[o[0] : o[0]+n]
+		if s == 1 {
+			copy(d, src[o[1]:o[1]+n])
+			return
+		}
+		j := o[1]
+		for i := range d {
+			d[i] = src[j]
+			j += s
+		}
+	})
+}
+
+// binop names an elementwise binary operation.
+type binop uint8
+
+const (
+	opAdd binop = iota
+	opSub
+	opMul
+	opDiv
+	opEq  // 1 where equal, else 0
+	opMax // larger of the two
+)
+
+// binaryRow computes dst[i] = a[i·sa] op b[i·sb]; a stride of 0 broadcasts.
+// The op switch sits outside the loops so each loop is a tight one.
+func binaryRow[T float](op binop, dst, a []T, sa int, b []T, sb int) {
+	if sa == 1 && sb == 1 {
+		a, b = a[:len(dst)], b[:len(dst)]
+		switch op {
+		case opAdd:
+			for i := range dst {
+				dst[i] = a[i] + b[i]
+			}
+		case opSub:
+			for i := range dst {
+				dst[i] = a[i] - b[i]
+			}
+		case opMul:
+			for i := range dst {
+				dst[i] = a[i] * b[i]
+			}
+		case opDiv:
+			for i := range dst {
+				dst[i] = a[i] / b[i]
+			}
+		default:
+			for i := range dst {
+				dst[i] = scalarOp(op, a[i], b[i])
+			}
+		}
+		return
+	}
+	if sb == 0 {
+		y := b[0]
+		switch op {
+		case opAdd:
+			for i := range dst {
+				dst[i] = a[i*sa] + y
+			}
+		case opMul:
+			for i := range dst {
+				dst[i] = a[i*sa] * y
+			}
+		default:
+			for i := range dst {
+				dst[i] = scalarOp(op, a[i*sa], y)
+			}
+		}
+		return
+	}
+	for i := range dst {
+		dst[i] = scalarOp(op, a[i*sa], b[i*sb])
+	}
+}
+
+func scalarOp[T float](op binop, x, y T) T {
+	switch op {
+	case opAdd:
+		return x + y
+	case opSub:
+		return x - y
+	case opMul:
+		return x * y
+	case opDiv:
+		return x / y
+	case opEq:
+		if x == y {
+			return 1
+		}
+		return 0
+	case opMax:
+		// NaN wins so a NaN input stays visible in the maximum.
+		if x != x || x >= y {
+			return x
+		}
+		return y
+	}
+	panic("physnn: unknown binop")
+}
+
+// binaryStrided applies op over outShape, where a and b are read through
+// broadcast strides (0 on broadcast dimensions) and out is contiguous.
+func binaryStrided[T float](op binop, out []T, outShape []int, a []T, aOff int, aStr []int, b []T, bOff int, bStr []int) {
+	n := innerLen(outShape)
+	sa, sb := innerStride(aStr), innerStride(bStr)
+	outStr := contiguousStrides(outShape)
+	eachRow(outShape, [][]int{outStr, aStr, bStr}, []int{0, aOff, bOff}, func(o []int) {
+		binaryRow(op, out[o[0]:o[0]+n], a[o[1]:], sa, b[o[2]:], sb)
+	})
+}
+
+// reduceSumStrided adds every element of src (shape, strides, offset) into
+// dst at dstStr, where dstStr has 0 on the dimensions being summed over.
+func reduceSumStrided[T float](dst []T, dstStr []int, src []T, off int, shape, strides []int) {
+	n := innerLen(shape)
+	ss, ds := innerStride(strides), innerStride(dstStr)
+	eachRow(shape, [][]int{dstStr, strides}, []int{0, off}, func(o []int) {
+		s := src[o[1]:]
+		if ds == 0 {
+			var acc T
+			for i := 0; i < n; i++ {
+				acc += s[i*ss]
+			}
+			dst[o[0]] += acc
+			return
+		}
+		d := dst[o[0]:]
+		for i := 0; i < n; i++ {
+			d[i*ds] += s[i*ss]
+		}
+	})
+}
+
+// reduceMaxStrided is reduceSumStrided with max; dst must start at -Inf.
+// A NaN anywhere in a reduced group makes that group's maximum NaN.
+func reduceMaxStrided[T float](dst []T, dstStr []int, src []T, off int, shape, strides []int) {
+	n := innerLen(shape)
+	ss, ds := innerStride(strides), innerStride(dstStr)
+	eachRow(shape, [][]int{dstStr, strides}, []int{0, off}, func(o []int) {
+		s := src[o[1]:]
+		d := dst[o[0]:]
+		for i := 0; i < n; i++ {
+			d[i*ds] = scalarOp(opMax, d[i*ds], s[i*ss])
+		}
+	})
+}

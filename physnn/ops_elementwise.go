@@ -1,0 +1,487 @@
+package physnn
+
+import "math"
+
+// Elementwise ops: binary ops with NumPy broadcasting, and unary maths and
+// activations. Each public method computes its result with an unexported
+// kernel and records, right beside it, how the gradient flows back.
+
+// ---- dtype and broadcasting helpers ----
+
+// promote returns a and b converted to a common dtype: float64 if either is.
+func promote(a, b *Tensor) (*Tensor, *Tensor) {
+	if a.dt == b.dt {
+		return a, b
+	}
+	return toDtype(a, f64), toDtype(b, f64)
+}
+
+// toDtype returns t's values in the given dtype (t itself if it matches).
+func toDtype(t *Tensor, dt dtype) *Tensor {
+	if t.dt == dt {
+		return t
+	}
+	c := t.contiguous()
+	out := alloc(dt, t.shape)
+	if dt == f64 {
+		for i, v := range c.f32s() {
+			out.st.f64[i] = float64(v)
+		}
+	} else {
+		for i, v := range c.f64s() {
+			out.st.f32[i] = float32(v)
+		}
+	}
+	return out
+}
+
+// broadcastShape returns the NumPy broadcast of shapes a and b: aligned from
+// the right, each pair of dimensions must be equal or one of them 1.
+func broadcastShape(a, b []int) ([]int, bool) {
+	n := max(len(a), len(b))
+	out := make([]int, n)
+	for i := 1; i <= n; i++ {
+		da, db := 1, 1
+		if i <= len(a) {
+			da = a[len(a)-i]
+		}
+		if i <= len(b) {
+			db = b[len(b)-i]
+		}
+		switch {
+		case da == db || db == 1:
+			out[n-i] = da
+		case da == 1:
+			out[n-i] = db
+		default:
+			return nil, false
+		}
+	}
+	return out, true
+}
+
+// broadcastStrides returns strides that read a tensor of shape/strides as if
+// it had shape out: 0 on dimensions it lacks or has as 1.
+func broadcastStrides(shape, strides, out []int) []int {
+	bs := make([]int, len(out))
+	for i := 1; i <= len(shape); i++ {
+		if shape[len(shape)-i] != 1 {
+			bs[len(out)-i] = strides[len(shape)-i]
+		}
+	}
+	return bs
+}
+
+// expand returns a view of t broadcast to shape (stride 0 on repeated
+// dimensions). Views like this are only read, never written.
+func expand(t *Tensor, shape []int) *Tensor {
+	if sameShape(t.shape, shape) {
+		return t
+	}
+	return t.view(cloneInts(shape), broadcastStrides(t.shape, t.strides, shape), t.offset)
+}
+
+// binary is the kernel behind Add, Sub, Mul, Div and the internal
+// comparisons: it checks errors, promotes dtypes and broadcasts.
+func binary(op binop, name string, a, b *Tensor) *Tensor {
+	if err := firstErr(a, b); err != nil {
+		return errTensor(err)
+	}
+	shape, ok := broadcastShape(a.shape, b.shape)
+	if !ok {
+		return shapeErr(name, a.shape, b.shape, "shapes do not broadcast (trailing dimensions must be equal or 1)")
+	}
+	a, b = promote(a, b)
+	out := alloc(a.dt, shape)
+	as := broadcastStrides(a.shape, a.strides, shape)
+	bs := broadcastStrides(b.shape, b.strides, shape)
+	if out.dt == f64 {
+		binaryStrided(op, out.st.f64, shape, a.st.f64, a.offset, as, b.st.f64, b.offset, bs)
+	} else {
+		binaryStrided(op, out.st.f32, shape, a.st.f32, a.offset, as, b.st.f32, b.offset, bs)
+	}
+	return out
+}
+
+func add(a, b *Tensor) *Tensor { return binary(opAdd, "add", a, b) }
+func sub(a, b *Tensor) *Tensor { return binary(opSub, "sub", a, b) }
+func mul(a, b *Tensor) *Tensor { return binary(opMul, "mul", a, b) }
+func div(a, b *Tensor) *Tensor { return binary(opDiv, "div", a, b) }
+
+// sumTo sums g over the dimensions that broadcasting added or stretched, so
+// the result has shape (the reverse of broadcasting, for gradients).
+func sumTo(g *Tensor, shape []int) *Tensor {
+	if sameShape(g.shape, shape) {
+		return g
+	}
+	out := alloc(g.dt, shape)
+	ds := broadcastStrides(shape, out.strides, g.shape)
+	if g.dt == f64 {
+		reduceSumStrided(out.st.f64, ds, g.st.f64, g.offset, g.shape, g.strides)
+	} else {
+		reduceSumStrided(out.st.f32, ds, g.st.f32, g.offset, g.shape, g.strides)
+	}
+	return out
+}
+
+// addInto adds g (same shape, any layout or dtype) into dst, which must be
+// contiguous and own its storage.
+func addInto(dst, g *Tensor) {
+	g = toDtype(g, dst.dt)
+	if dst.dt == f64 {
+		binaryStrided(opAdd, dst.st.f64, dst.shape, dst.st.f64, 0, dst.strides, g.st.f64, g.offset, g.strides)
+	} else {
+		binaryStrided(opAdd, dst.st.f32, dst.shape, dst.st.f32, 0, dst.strides, g.st.f32, g.offset, g.strides)
+	}
+}
+
+// fill sets every element of the contiguous, owning tensor t to v.
+func fill(t *Tensor, v float64) {
+	if t.dt == f64 {
+		for i := range t.st.f64 {
+			t.st.f64[i] = v
+		}
+		return
+	}
+	for i := range t.st.f32 {
+		t.st.f32[i] = float32(v)
+	}
+}
+
+// ---- binary ops ----
+
+// Add returns a + b elementwise, broadcasting shapes as NumPy does (aligned
+// from the right, dimensions equal or 1). Incompatible shapes give a tensor
+// holding a *ShapeError.
+func (a *Tensor) Add(b *Tensor) *Tensor {
+	y := add(a, b)
+	return record(y, "add", []*Tensor{a, b}, func(g *Tensor) []*Tensor {
+		return []*Tensor{sumTo(g, a.shape), sumTo(g, b.shape)}
+	})
+}
+
+// Sub returns a - b elementwise with broadcasting (see Add).
+func (a *Tensor) Sub(b *Tensor) *Tensor {
+	y := sub(a, b)
+	return record(y, "sub", []*Tensor{a, b}, func(g *Tensor) []*Tensor {
+		var gb *Tensor
+		if b.requiresGrad {
+			gb = sumTo(unary(uNeg, g, 0), b.shape)
+		}
+		return []*Tensor{sumTo(g, a.shape), gb}
+	})
+}
+
+// Mul returns a * b elementwise with broadcasting (see Add).
+func (a *Tensor) Mul(b *Tensor) *Tensor {
+	y := mul(a, b)
+	return record(y, "mul", []*Tensor{a, b}, func(g *Tensor) []*Tensor {
+		var ga, gb *Tensor
+		if a.requiresGrad {
+			ga = sumTo(mul(g, b), a.shape)
+		}
+		if b.requiresGrad {
+			gb = sumTo(mul(g, a), b.shape)
+		}
+		return []*Tensor{ga, gb}
+	})
+}
+
+// Div returns a / b elementwise with broadcasting (see Add). Division by
+// zero follows IEEE 754 (±Inf or NaN), which Backward and training report.
+func (a *Tensor) Div(b *Tensor) *Tensor {
+	y := div(a, b)
+	return record(y, "div", []*Tensor{a, b}, func(g *Tensor) []*Tensor {
+		var ga, gb *Tensor
+		if a.requiresGrad {
+			ga = sumTo(div(g, b), a.shape)
+		}
+		if b.requiresGrad {
+			// d(a/b)/db = -a/b² = -y/b
+			gb = sumTo(unary(uNeg, mul(g, div(y, b)), 0), b.shape)
+		}
+		return []*Tensor{ga, gb}
+	})
+}
+
+// ---- unary kernels ----
+
+type unop uint8
+
+const (
+	uNeg unop = iota
+	uAddScalar
+	uMulScalar
+	uExp
+	uLog
+	uSqrt
+	uAbs
+	uSign
+	uPow
+	uPowDeriv // p·x^(p-1)
+	uReLU
+	uStep // 1 where x > 0, else 0: the ReLU derivative
+	uLeakyReLU
+	uLeakyDeriv
+	uELU
+	uELUDeriv
+	uSigmoid
+	uSigmoidDerivY // y(1-y) from the sigmoid's output y
+	uTanh
+	uTanhDerivY // 1-y² from tanh's output y
+	uSoftplus
+	uGELU
+	uGELUDeriv
+)
+
+// unaryLoop computes dst[i] = f(x[i]) for the op, with parameter p (slope,
+// exponent, scalar) where the op takes one. float32 maths goes through
+// float64, the precision Go's math package offers.
+func unaryLoop[T float](op unop, p T, dst, x []T) {
+	x = x[:len(dst)]
+	switch op {
+	case uNeg:
+		for i, v := range x {
+			dst[i] = -v
+		}
+	case uAddScalar:
+		for i, v := range x {
+			dst[i] = v + p
+		}
+	case uMulScalar:
+		for i, v := range x {
+			dst[i] = v * p
+		}
+	case uExp:
+		for i, v := range x {
+			dst[i] = T(math.Exp(float64(v)))
+		}
+	case uLog:
+		for i, v := range x {
+			dst[i] = T(math.Log(float64(v)))
+		}
+	case uSqrt:
+		for i, v := range x {
+			dst[i] = T(math.Sqrt(float64(v)))
+		}
+	case uAbs:
+		for i, v := range x {
+			dst[i] = T(math.Abs(float64(v)))
+		}
+	case uSign:
+		for i, v := range x {
+			switch {
+			case v > 0:
+				dst[i] = 1
+			case v < 0:
+				dst[i] = -1
+			default:
+				dst[i] = v // 0 stays 0 (the L1 sub-gradient), NaN stays NaN
+			}
+		}
+	case uPow:
+		for i, v := range x {
+			dst[i] = T(math.Pow(float64(v), float64(p)))
+		}
+	case uPowDeriv:
+		for i, v := range x {
+			dst[i] = p * T(math.Pow(float64(v), float64(p)-1))
+		}
+	case uReLU:
+		for i, v := range x {
+			if v > 0 {
+				dst[i] = v
+			} else {
+				dst[i] = v * 0 // keeps NaN as NaN, 0 otherwise
+			}
+		}
+	case uStep:
+		for i, v := range x {
+			if v > 0 {
+				dst[i] = 1
+			} else {
+				dst[i] = 0
+			}
+		}
+	case uLeakyReLU:
+		for i, v := range x {
+			if v > 0 {
+				dst[i] = v
+			} else {
+				dst[i] = p * v
+			}
+		}
+	case uLeakyDeriv:
+		for i, v := range x {
+			if v > 0 {
+				dst[i] = 1
+			} else {
+				dst[i] = p
+			}
+		}
+	case uELU:
+		for i, v := range x {
+			if v > 0 {
+				dst[i] = v
+			} else {
+				dst[i] = p * T(math.Expm1(float64(v)))
+			}
+		}
+	case uELUDeriv:
+		for i, v := range x {
+			if v > 0 {
+				dst[i] = 1
+			} else {
+				dst[i] = p * T(math.Exp(float64(v)))
+			}
+		}
+	case uSigmoid:
+		for i, v := range x {
+			dst[i] = T(sigmoid(float64(v)))
+		}
+	case uSigmoidDerivY:
+		for i, y := range x {
+			dst[i] = y * (1 - y)
+		}
+	case uTanh:
+		for i, v := range x {
+			dst[i] = T(math.Tanh(float64(v)))
+		}
+	case uTanhDerivY:
+		for i, y := range x {
+			dst[i] = 1 - y*y
+		}
+	case uSoftplus:
+		for i, v := range x {
+			dst[i] = T(softplus(float64(v)))
+		}
+	case uGELU:
+		for i, v := range x {
+			z := float64(v)
+			dst[i] = T(0.5 * z * (1 + math.Erf(z/math.Sqrt2)))
+		}
+	case uGELUDeriv:
+		for i, v := range x {
+			// d/dz [z·Φ(z)] = Φ(z) + z·φ(z), with Φ, φ the standard normal
+			// CDF and density (Hendrycks & Gimpel 2016, exact form).
+			z := float64(v)
+			cdf := 0.5 * (1 + math.Erf(z/math.Sqrt2))
+			pdf := math.Exp(-0.5*z*z) / math.Sqrt(2*math.Pi)
+			dst[i] = T(cdf + z*pdf)
+		}
+	default:
+		panic("physnn: unknown unop")
+	}
+}
+
+// sigmoid is 1/(1+e^-x), evaluated without overflow for large |x|.
+func sigmoid(x float64) float64 {
+	if x >= 0 {
+		return 1 / (1 + math.Exp(-x))
+	}
+	e := math.Exp(x)
+	return e / (1 + e)
+}
+
+// softplus is log(1+e^x) = max(x,0) + log1p(e^-|x|), stable for large |x|.
+func softplus(x float64) float64 {
+	return math.Max(x, 0) + math.Log1p(math.Exp(-math.Abs(x)))
+}
+
+// unary applies a unary kernel to x (no graph).
+func unary(op unop, x *Tensor, p float64) *Tensor {
+	if err := x.check(); err != nil {
+		return errTensor(err)
+	}
+	c := x.contiguous()
+	out := alloc(x.dt, x.shape)
+	if x.dt == f64 {
+		unaryLoop(op, p, out.st.f64, c.f64s())
+	} else {
+		unaryLoop(op, float32(p), out.st.f32, c.f32s())
+	}
+	return out
+}
+
+// unaryOp records a unary op whose derivative is elementwise: dy/dx =
+// deriv(src) where src is x or, when fromOutput is set, the output y.
+func unaryOp(name string, op unop, x *Tensor, p float64, deriv unop, fromOutput bool) *Tensor {
+	y := unary(op, x, p)
+	return record(y, name, []*Tensor{x}, func(g *Tensor) []*Tensor {
+		src := x
+		if fromOutput {
+			src = y
+		}
+		return []*Tensor{mul(g, unary(deriv, src, p))}
+	})
+}
+
+// Neg returns -x.
+func (x *Tensor) Neg() *Tensor { return x.MulScalar(-1) }
+
+// AddScalar returns x + s elementwise.
+func (x *Tensor) AddScalar(s float32) *Tensor {
+	y := unary(uAddScalar, x, float64(s))
+	return record(y, "add_scalar", []*Tensor{x}, func(g *Tensor) []*Tensor { return []*Tensor{g} })
+}
+
+// MulScalar returns x * s elementwise.
+func (x *Tensor) MulScalar(s float32) *Tensor {
+	y := unary(uMulScalar, x, float64(s))
+	return record(y, "mul_scalar", []*Tensor{x}, func(g *Tensor) []*Tensor {
+		return []*Tensor{unary(uMulScalar, g, float64(s))}
+	})
+}
+
+// Exp returns e^x elementwise.
+func (x *Tensor) Exp() *Tensor {
+	y := unary(uExp, x, 0)
+	return record(y, "exp", []*Tensor{x}, func(g *Tensor) []*Tensor { return []*Tensor{mul(g, y)} })
+}
+
+// Log returns the natural logarithm elementwise; log of a negative value is
+// NaN and of 0 is -Inf, as in math.Log.
+func (x *Tensor) Log() *Tensor {
+	y := unary(uLog, x, 0)
+	return record(y, "log", []*Tensor{x}, func(g *Tensor) []*Tensor { return []*Tensor{div(g, x)} })
+}
+
+// Sqrt returns the square root elementwise.
+func (x *Tensor) Sqrt() *Tensor {
+	y := unary(uSqrt, x, 0)
+	return record(y, "sqrt", []*Tensor{x}, func(g *Tensor) []*Tensor {
+		return []*Tensor{div(unary(uMulScalar, g, 0.5), y)}
+	})
+}
+
+// Abs returns |x| elementwise; its gradient is sign(x), 0 at 0.
+func (x *Tensor) Abs() *Tensor { return unaryOp("abs", uAbs, x, 0, uSign, false) }
+
+// Pow returns x^p elementwise.
+func (x *Tensor) Pow(p float32) *Tensor { return unaryOp("pow", uPow, x, float64(p), uPowDeriv, false) }
+
+// ReLU returns max(x, 0) elementwise; its gradient at 0 is 0.
+func (x *Tensor) ReLU() *Tensor { return unaryOp("relu", uReLU, x, 0, uStep, false) }
+
+// LeakyReLU returns x where x > 0 and slope·x elsewhere.
+func (x *Tensor) LeakyReLU(slope float32) *Tensor {
+	return unaryOp("leaky_relu", uLeakyReLU, x, float64(slope), uLeakyDeriv, false)
+}
+
+// ELU returns x where x > 0 and alpha·(e^x - 1) elsewhere.
+func (x *Tensor) ELU(alpha float32) *Tensor {
+	return unaryOp("elu", uELU, x, float64(alpha), uELUDeriv, false)
+}
+
+// Sigmoid returns 1/(1+e^-x) elementwise, computed without overflow.
+func (x *Tensor) Sigmoid() *Tensor { return unaryOp("sigmoid", uSigmoid, x, 0, uSigmoidDerivY, true) }
+
+// Tanh returns the hyperbolic tangent elementwise.
+func (x *Tensor) Tanh() *Tensor { return unaryOp("tanh", uTanh, x, 0, uTanhDerivY, true) }
+
+// Softplus returns log(1+e^x) elementwise, computed without overflow.
+func (x *Tensor) Softplus() *Tensor { return unaryOp("softplus", uSoftplus, x, 0, uSigmoid, false) }
+
+// GELU returns x·Φ(x), Φ the standard normal CDF (the exact form, as
+// PyTorch's default).
+func (x *Tensor) GELU() *Tensor { return unaryOp("gelu", uGELU, x, 0, uGELUDeriv, false) }

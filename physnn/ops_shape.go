@@ -1,0 +1,252 @@
+package physnn
+
+import "slices"
+
+// Shape ops. Reshape (of a contiguous tensor), Transpose and Slice return
+// views sharing the input's storage; Gather and Concat copy.
+
+// resolveShape fills in a single -1 dimension so the size matches n.
+func resolveShape(op string, from, shape []int) ([]int, error) {
+	out := cloneInts(shape)
+	infer := -1
+	known := 1
+	for i, d := range out {
+		switch {
+		case d == -1 && infer < 0:
+			infer = i
+		case d < 0:
+			return nil, &ShapeError{Op: op, A: cloneInts(from), B: cloneInts(shape), Reason: "at most one dimension may be -1 and none may be negative"}
+		default:
+			known *= d
+		}
+	}
+	n := numel(from)
+	if infer >= 0 {
+		if known == 0 || n%known != 0 {
+			return nil, &ShapeError{Op: op, A: cloneInts(from), B: cloneInts(shape), Reason: "cannot infer the -1 dimension: sizes do not divide"}
+		}
+		out[infer] = n / known
+	}
+	if numel(out) != n {
+		return nil, &ShapeError{Op: op, A: cloneInts(from), B: cloneInts(shape), Reason: "sizes differ: " + itoa(n) + " elements cannot take shape " + shapeString(shape)}
+	}
+	return out, nil
+}
+
+// reshape returns t with a new shape (a view when t is contiguous). It
+// trusts that sizes match.
+func reshape(t *Tensor, shape []int) *Tensor {
+	c := t.contiguous()
+	return c.view(cloneInts(shape), contiguousStrides(shape), c.offset)
+}
+
+// Reshape returns the tensor with a new shape of the same size; one
+// dimension may be -1 and is then inferred. It is a view when the tensor is
+// contiguous, else a copy.
+func (x *Tensor) Reshape(shape ...int) *Tensor {
+	if err := x.check(); err != nil {
+		return errTensor(err)
+	}
+	s, err := resolveShape("reshape", x.shape, shape)
+	if err != nil {
+		return errTensor(err)
+	}
+	y := reshape(x, s)
+	return record(y, "reshape", []*Tensor{x}, func(g *Tensor) []*Tensor {
+		return []*Tensor{reshape(g, x.shape)}
+	})
+}
+
+// permute returns a view of t with dimensions reordered by perm.
+func permute(t *Tensor, perm []int) *Tensor {
+	shape := make([]int, len(perm))
+	strides := make([]int, len(perm))
+	for i, p := range perm {
+		shape[i], strides[i] = t.shape[p], t.strides[p]
+	}
+	return t.view(shape, strides, t.offset)
+}
+
+// swapLast returns the permutation exchanging the last two of n axes.
+func swapLast(n int) []int {
+	perm := make([]int, n)
+	for i := range perm {
+		perm[i] = i
+	}
+	if n >= 2 {
+		perm[n-1], perm[n-2] = perm[n-2], perm[n-1]
+	}
+	return perm
+}
+
+// Transpose returns a view with the dimensions permuted: axes[i] is the
+// input dimension that becomes dimension i. With no axes it swaps the last
+// two dimensions (the matrix transpose for 2-D tensors; a tensor of fewer
+// than 2 dimensions is returned unchanged).
+func (x *Tensor) Transpose(axes ...int) *Tensor {
+	if err := x.check(); err != nil {
+		return errTensor(err)
+	}
+	perm := axes
+	if len(perm) == 0 {
+		perm = swapLast(len(x.shape))
+	} else {
+		if len(perm) != len(x.shape) {
+			return shapeErr("transpose", x.shape, nil, "%d axes given for %d dimensions", len(perm), len(x.shape))
+		}
+		seen := make([]bool, len(perm))
+		for _, p := range perm {
+			if p < 0 || p >= len(perm) || seen[p] {
+				return shapeErr("transpose", x.shape, nil, "axes %v are not a permutation of 0..%d", perm, len(perm)-1)
+			}
+			seen[p] = true
+		}
+		perm = cloneInts(perm)
+	}
+	inv := make([]int, len(perm))
+	for i, p := range perm {
+		inv[p] = i
+	}
+	y := permute(x, perm)
+	return record(y, "transpose", []*Tensor{x}, func(g *Tensor) []*Tensor {
+		return []*Tensor{permute(g, inv)}
+	})
+}
+
+// axisView returns the view of t restricted to [start, end) along axis.
+func axisView(t *Tensor, axis, start, end int) *Tensor {
+	shape := cloneInts(t.shape)
+	shape[axis] = end - start
+	return t.view(shape, cloneInts(t.strides), t.offset+start*t.strides[axis])
+}
+
+// copyInto writes (or, with accumulate, adds) src's values into dst's
+// elements; both may be strided views of the same shape and dtype.
+func copyInto(dst, src *Tensor, accumulate bool) {
+	src = toDtype(src, dst.dt)
+	if dst.dt == f64 {
+		copyStridedInto(dst.st.f64, dst.offset, dst.strides, src.st.f64, src.offset, src.strides, dst.shape, accumulate)
+	} else {
+		copyStridedInto(dst.st.f32, dst.offset, dst.strides, src.st.f32, src.offset, src.strides, dst.shape, accumulate)
+	}
+}
+
+func copyStridedInto[T float](dst []T, dOff int, dStr []int, src []T, sOff int, sStr []int, shape []int, accumulate bool) {
+	n := innerLen(shape)
+	ds, ss := innerStride(dStr), innerStride(sStr)
+	eachRow(shape, [][]int{dStr, sStr}, []int{dOff, sOff}, func(o []int) {
+		d, s := dst[o[0]:], src[o[1]:]
+		for i := 0; i < n; i++ {
+			if accumulate {
+				d[i*ds] += s[i*ss]
+			} else {
+				d[i*ds] = s[i*ss]
+			}
+		}
+	})
+}
+
+// Slice returns the view of elements start ≤ i < end along axis (negative
+// axis counts from the end). Out-of-range bounds give a *ShapeError.
+func (x *Tensor) Slice(axis, start, end int) *Tensor {
+	if err := x.check(); err != nil {
+		return errTensor(err)
+	}
+	ax, err := normAxes("slice", x.shape, []int{axis})
+	if err != nil {
+		return errTensor(err)
+	}
+	a := ax[0]
+	if start < 0 || end > x.shape[a] || start > end {
+		return shapeErr("slice", x.shape, nil, "range [%d, %d) does not fit axis %d of size %d", start, end, a, x.shape[a])
+	}
+	y := axisView(x, a, start, end)
+	return record(y, "slice", []*Tensor{x}, func(g *Tensor) []*Tensor {
+		gx := alloc(g.dt, x.shape)
+		copyInto(axisView(gx, a, start, end), g, false)
+		return []*Tensor{gx}
+	})
+}
+
+// Gather returns the entries idx[0], idx[1], ... along axis, in that order
+// (indices may repeat), as a new tensor whose axis has size len(idx).
+// Gradients of repeated entries add up. An index out of range gives a
+// *ShapeError.
+func (x *Tensor) Gather(axis int, idx []int) *Tensor {
+	if err := x.check(); err != nil {
+		return errTensor(err)
+	}
+	ax, err := normAxes("gather", x.shape, []int{axis})
+	if err != nil {
+		return errTensor(err)
+	}
+	a := ax[0]
+	for _, i := range idx {
+		if i < 0 || i >= x.shape[a] {
+			return shapeErr("gather", x.shape, nil, "index %d out of range for axis %d of size %d", i, a, x.shape[a])
+		}
+	}
+	idx = slices.Clone(idx)
+	shape := cloneInts(x.shape)
+	shape[a] = len(idx)
+	y := alloc(x.dt, shape)
+	for j, i := range idx {
+		copyInto(axisView(y, a, j, j+1), axisView(x, a, i, i+1), false)
+	}
+	return record(y, "gather", []*Tensor{x}, func(g *Tensor) []*Tensor {
+		gx := alloc(g.dt, x.shape)
+		for j, i := range idx {
+			copyInto(axisView(gx, a, i, i+1), axisView(g, a, j, j+1), true)
+		}
+		return []*Tensor{gx}
+	})
+}
+
+// Concat joins tensors along axis (negative counts from the end); all other
+// dimensions must agree, else the result holds a *ShapeError.
+func Concat(axis int, ts ...*Tensor) *Tensor {
+	if len(ts) == 0 {
+		return shapeErr("concat", nil, nil, "no tensors to concatenate")
+	}
+	if err := firstErr(ts...); err != nil {
+		return errTensor(err)
+	}
+	ax, err := normAxes("concat", ts[0].shape, []int{axis})
+	if err != nil {
+		return errTensor(err)
+	}
+	a := ax[0]
+	shape := cloneInts(ts[0].shape)
+	shape[a] = 0
+	dt := ts[0].dt
+	for _, t := range ts {
+		if len(t.shape) != len(shape) {
+			return shapeErr("concat", ts[0].shape, t.shape, "tensors have different numbers of dimensions")
+		}
+		for i := range shape {
+			if i != a && t.shape[i] != shape[i] {
+				return shapeErr("concat", ts[0].shape, t.shape, "dimension %d differs (only axis %d may)", i, a)
+			}
+		}
+		shape[a] += t.shape[a]
+		if t.dt == f64 {
+			dt = f64
+		}
+	}
+	y := alloc(dt, shape)
+	starts := make([]int, len(ts))
+	pos := 0
+	for i, t := range ts {
+		starts[i] = pos
+		copyInto(axisView(y, a, pos, pos+t.shape[a]), t, false)
+		pos += t.shape[a]
+	}
+	inputs := slices.Clone(ts)
+	return record(y, "concat", inputs, func(g *Tensor) []*Tensor {
+		grads := make([]*Tensor, len(inputs))
+		for i, t := range inputs {
+			grads[i] = axisView(g, a, starts[i], starts[i]+t.shape[a])
+		}
+		return grads
+	})
+}
