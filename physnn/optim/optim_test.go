@@ -388,7 +388,9 @@ func TestStepAllocatesNothing(t *testing.T) {
 		{"adam cosine", func(ps []*physnn.Tensor) optim.Optimizer {
 			return optim.NewAdam(ps, optim.AdamConfig{Schedule: optim.Warmup{Steps: 3, Then: optim.Cosine{Steps: 10}}})
 		}},
-		{"adamw", func(ps []*physnn.Tensor) optim.Optimizer { return optim.NewAdamW(ps, optim.AdamConfig{WeightDecay: 0.01}) }},
+		{"adamw", func(ps []*physnn.Tensor) optim.Optimizer {
+			return optim.NewAdamW(ps, optim.AdamConfig{WeightDecay: 0.01})
+		}},
 		{"rmsprop", func(ps []*physnn.Tensor) optim.Optimizer {
 			return optim.NewRMSProp(ps, optim.RMSPropConfig{Centered: true, Momentum: 0.9})
 		}},
