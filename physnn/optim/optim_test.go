@@ -343,7 +343,7 @@ func TestStateRoundTrip(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			b := param(a.Data()...)
+			b := param(append([]float32(nil), a.Values()...)...) // a copy: New wraps its slice
 			optB := tc.opt([]*physnn.Tensor{b})
 			saved := map[string]*physnn.Tensor{}
 			for name, s := range optA.State() {
