@@ -24,7 +24,7 @@ func ExampleShow() {
 	// mat.Dense 2×2
 	// ⎡   1  0.5⎤
 	// ⎣0.25    2⎦
-	// 2 × struct { Particle string; MassGeV float64 }
+	// 2 rows
 	//      Particle   MassGeV
 	//   0  electron  0.000511
 	//   1      muon   0.10566

@@ -148,8 +148,16 @@ func structTableBundle(v any) (b Bundle, ok bool) {
 		rows = append(rows, row)
 	}
 
-	typeName := elem.String()
-	caption := fmt.Sprintf("%d × %s", n, typeName)
+	// Types declared in a notebook cell reach us as anonymous struct types
+	// (yaegi builds them with reflect.StructOf); their full spelling would
+	// swamp the caption, so only named types are named.
+	caption := fmt.Sprintf("%d rows", n)
+	if name := elem.Name(); name != "" {
+		caption = fmt.Sprintf("%s, %d rows", name, n)
+	}
+	if n == 1 {
+		caption = strings.TrimSuffix(caption, "s")
+	}
 	var sb strings.Builder
 	fmt.Fprintf(&sb, `<table class="gophys-table" style="%s"><caption>%s</caption><thead><tr><th></th>`,
 		tableStyle, html.EscapeString(caption))
