@@ -24,7 +24,7 @@ func Forward[T Float](g *Geom, n int, x, w, bias, y []T, ws *Workspace[T]) {
 				c = col
 			}
 			// y_i [K, OH·OW] = W [K, C·KH·KW] · col [C·KH·KW, OH·OW]
-			gemm(false, false, g.K, cols, rows, 1, w, rows, c, cols, 0, yi, cols)
+			matmul(false, false, g.K, cols, rows, 1, w, rows, c, cols, 0, yi, cols)
 			if bias != nil {
 				addChannelBias(yi, bias, cols)
 			}
@@ -52,11 +52,11 @@ func BackwardData[T Float](g *Geom, n int, dy, w, dx []T, ws *Workspace[T]) {
 			dyi, dxi := dy[i*out:(i+1)*out], dx[i*in:(i+1)*in]
 			if col == nil {
 				// 1×1 stride-1 convolution: the patch matrix is the image.
-				gemm(true, false, rows, cols, g.K, 1, w, rows, dyi, cols, 0, dxi, cols)
+				matmul(true, false, rows, cols, g.K, 1, w, rows, dyi, cols, 0, dxi, cols)
 				continue
 			}
 			// col [C·KH·KW, OH·OW] = Wᵀ [C·KH·KW, K] · dy_i [K, OH·OW]
-			gemm(true, false, rows, cols, g.K, 1, w, rows, dyi, cols, 0, col, cols)
+			matmul(true, false, rows, cols, g.K, 1, w, rows, dyi, cols, 0, col, cols)
 			Col2Im(g, col, dxi)
 		}
 	})
@@ -94,7 +94,7 @@ func BackwardFilter[T Float](g *Geom, n int, x, dy, dw []T, ws *Workspace[T]) {
 				c = col
 			}
 			// dw [K, C·KH·KW] += dy_i [K, OH·OW] · colᵀ [OH·OW, C·KH·KW]
-			gemm(false, true, g.K, rows, cols, 1, dyi, cols, c, cols, beta, acc, rows)
+			matmul(false, true, g.K, rows, cols, 1, dyi, cols, c, cols, beta, acc, rows)
 			beta = 1
 		}
 	})

@@ -1,0 +1,313 @@
+package physnn
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/gophys/gophys/physnn/internal/conv"
+)
+
+// Convolutions: Conv2D and ConvTranspose2D on NCHW tensors. The arithmetic
+// lives in physnn/internal/conv (im2col + GEMM, batch-parallel, pooled
+// scratch space); this file validates shapes, picks float32 or float64 and
+// records the backward pass beside the forward one.
+
+// ConvOptions sets the stride and zero padding of [Conv2D] and
+// [ConvTranspose2D]. The zero value means stride 1 and no padding ("valid").
+//
+// Stride and Padding apply to both axes; StrideH/StrideW and PadH/PadW
+// override them for one axis when positive. Same picks the padding instead,
+// as TensorFlow/Keras padding="same": a convolution then has ceil(H/stride)
+// output rows (an odd total padding puts the extra row at the bottom and
+// the extra column at the right, so an 8×8 kernel on 33×33 pads 3 before
+// and 4 after), and a transposed convolution has H·stride output rows.
+//
+// OutputPadding (ConvTranspose2D only, PyTorch's output_padding) adds rows
+// and columns at the bottom and right of the output; it must be smaller
+// than the stride and picks which of the input sizes that a strided
+// convolution maps to the same size the transposed one produces.
+type ConvOptions struct {
+	Stride  int // stride on both axes; 0 means 1
+	Padding int // zero padding on all four sides
+
+	StrideH, StrideW int // per-axis stride, overriding Stride when positive
+	PadH, PadW       int // per-axis padding (top and bottom, left and right), overriding Padding when positive
+
+	Same bool // "same" padding; Padding, PadH and PadW are then ignored
+
+	OutputPadding int // ConvTranspose2D only: extra output rows and columns, in [0, stride)
+}
+
+// strides returns the effective strides (0 meaning 1).
+func (o ConvOptions) strides() (sh, sw int) {
+	sh, sw = o.Stride, o.Stride
+	if sh == 0 {
+		sh, sw = 1, 1
+	}
+	if o.StrideH > 0 {
+		sh = o.StrideH
+	}
+	if o.StrideW > 0 {
+		sw = o.StrideW
+	}
+	return sh, sw
+}
+
+// explicitPadding returns the padding set by Padding, PadH and PadW.
+func (o ConvOptions) explicitPadding() conv.Padding {
+	ph, pw := o.Padding, o.Padding
+	if o.PadH > 0 {
+		ph = o.PadH
+	}
+	if o.PadW > 0 {
+		pw = o.PadW
+	}
+	return conv.Padding{Top: ph, Bottom: ph, Left: pw, Right: pw}
+}
+
+// Conv2D returns the 2-D convolution (cross-correlation, as in PyTorch and
+// Keras) of a batch of images x, shaped [N, C, H, W], with the filters w,
+// shaped [K, C, kH, kW], plus the bias b, shaped [K] (b may be nil). The
+// result is [N, K, OH, OW] with OH = floor((H + padTop + padBottom - kH) /
+// strideH) + 1, and likewise OW; see [ConvOptions] for stride and padding.
+//
+// Gradients flow to x, w and b. Mismatched shapes, or a kernel that does not
+// fit the padded input, give a tensor holding a *ShapeError, for example
+//
+//	conv2d [8 3 32 32] x [16 2 3 3]: input has 3 channels but the weight expects 2 (weight is [out, in, kH, kW])
+//
+// float64 inputs (see [New64]) run the same kernels in float64.
+func Conv2D(x, w, b *Tensor, o ConvOptions) *Tensor {
+	const op = "conv2d"
+	inputs := convInputs(x, w, b)
+	if err := firstErr(inputs...); err != nil {
+		return errTensor(err)
+	}
+	if err := checkConvShapes(op, x, w, b, false); err != nil {
+		return errTensor(err)
+	}
+	kh, kw := w.shape[2], w.shape[3]
+	h, wd := x.shape[2], x.shape[3]
+	sh, sw := o.strides()
+	pad := o.explicitPadding()
+	if o.Same {
+		pad.Top, pad.Bottom = conv.SamePadding(h, kh, sh)
+		pad.Left, pad.Right = conv.SamePadding(wd, kw, sw)
+	}
+	g, err := conv.NewGeom(x.shape[1], h, wd, w.shape[0], kh, kw, sh, sw, pad)
+	if err != nil {
+		return errTensor(geomShapeError(op, x, w, err))
+	}
+	if widestDtype(inputs) == f64 {
+		return conv2d[float64](x, w, b, g)
+	}
+	return conv2d[float32](x, w, b, g)
+}
+
+func conv2d[T float](x, w, b *Tensor, g conv.Geom) *Tensor {
+	n := x.shape[0]
+	xs, wv, bv := dtypeValues[T](x), dtypeValues[T](w), dtypeValues[T](b)
+	out := alloc(dtypeOf[T](), []int{n, g.K, g.OH, g.OW})
+	ws := conv.Acquire[T]()
+	conv.Forward(&g, n, xs, wv, bv, elems[T](out.st), ws)
+	conv.Release(ws)
+	return record(out, "conv2d", convInputs(x, w, b), func(grad *Tensor) []*Tensor {
+		dy := dtypeValues[T](grad)
+		ws := conv.Acquire[T]()
+		defer conv.Release(ws)
+		grads := make([]*Tensor, 2, 3)
+		if x.requiresGrad {
+			grads[0] = alloc(dtypeOf[T](), x.shape)
+			conv.BackwardData(&g, n, dy, wv, elems[T](grads[0].st), ws)
+		}
+		if w.requiresGrad {
+			grads[1] = alloc(dtypeOf[T](), w.shape)
+			conv.BackwardFilter(&g, n, xs, dy, elems[T](grads[1].st), ws)
+		}
+		if b != nil {
+			var gb *Tensor
+			if b.requiresGrad {
+				gb = alloc(dtypeOf[T](), b.shape)
+				conv.BiasGrad(n, g.K, g.OH*g.OW, dy, elems[T](gb.st))
+			}
+			grads = append(grads, gb)
+		}
+		return grads
+	})
+}
+
+// ConvTranspose2D returns the transposed convolution (also called
+// fractionally strided convolution or, loosely, deconvolution) of x, shaped
+// [N, Cin, H, W], with the filters w, shaped [Cin, Cout, kH, kW] as in
+// PyTorch's ConvTranspose2d, plus the bias b, shaped [Cout] (b may be nil).
+// It is the adjoint (gradient) of the [Conv2D] with the same weights,
+// stride and padding, and upsamples: the result is [N, Cout, OH, OW] with
+// OH = (H-1)·strideH + kH - padTop - padBottom + OutputPadding, and likewise
+// OW. A GAN generator's usual upsampling by 2 is kH = 4, stride 2, padding
+// 1, or Same with stride 2.
+//
+// Gradients flow to x, w and b; bad shapes give a tensor holding a
+// *ShapeError.
+func ConvTranspose2D(x, w, b *Tensor, o ConvOptions) *Tensor {
+	const op = "conv_transpose2d"
+	inputs := convInputs(x, w, b)
+	if err := firstErr(inputs...); err != nil {
+		return errTensor(err)
+	}
+	if err := checkConvShapes(op, x, w, b, true); err != nil {
+		return errTensor(err)
+	}
+	kh, kw := w.shape[2], w.shape[3]
+	h, wd := x.shape[2], x.shape[3]
+	sh, sw := o.strides()
+	pad := o.explicitPadding()
+	extraH, extraW := o.OutputPadding, o.OutputPadding
+	if o.Same {
+		// The output is H·stride; its "same" convolution maps it back to H.
+		pad.Top, pad.Bottom, extraH = sameTransposePadding(h, kh, sh)
+		pad.Left, pad.Right, extraW = sameTransposePadding(wd, kw, sw)
+	}
+	g, err := conv.NewTransposeGeom(x.shape[1], h, wd, w.shape[1], kh, kw, sh, sw, pad, extraH, extraW)
+	if err != nil {
+		return errTensor(geomShapeError(op, x, w, err))
+	}
+	if widestDtype(inputs) == f64 {
+		return convTranspose2d[float64](x, w, b, g)
+	}
+	return convTranspose2d[float32](x, w, b, g)
+}
+
+// sameTransposePadding returns the padding and output padding that make a
+// transposed convolution of an input of size in produce in·stride values:
+// the padding of the "same" convolution of in·stride values, plus output
+// padding when the kernel is shorter than the stride (TensorFlow's
+// conv2d_transpose with padding="SAME").
+func sameTransposePadding(in, k, stride int) (before, after, extra int) {
+	before, after = conv.SamePadding(in*stride, k, stride)
+	extra = in*stride - ((in-1)*stride + k - before - after)
+	return before, after, extra
+}
+
+func convTranspose2d[T float](x, w, b *Tensor, g conv.Geom) *Tensor {
+	n := x.shape[0]
+	xs, wv, bv := dtypeValues[T](x), dtypeValues[T](w), dtypeValues[T](b)
+	out := alloc(dtypeOf[T](), []int{n, g.C, g.H, g.W})
+	ws := conv.Acquire[T]()
+	conv.TransposeForward(&g, n, xs, wv, bv, elems[T](out.st), ws)
+	conv.Release(ws)
+	return record(out, "conv_transpose2d", convInputs(x, w, b), func(grad *Tensor) []*Tensor {
+		dy := dtypeValues[T](grad)
+		ws := conv.Acquire[T]()
+		defer conv.Release(ws)
+		grads := make([]*Tensor, 2, 3)
+		if x.requiresGrad {
+			grads[0] = alloc(dtypeOf[T](), x.shape)
+			conv.TransposeBackwardData(&g, n, dy, wv, elems[T](grads[0].st), ws)
+		}
+		if w.requiresGrad {
+			grads[1] = alloc(dtypeOf[T](), w.shape)
+			conv.TransposeBackwardFilter(&g, n, xs, dy, elems[T](grads[1].st), ws)
+		}
+		if b != nil {
+			var gb *Tensor
+			if b.requiresGrad {
+				gb = alloc(dtypeOf[T](), b.shape)
+				conv.BiasGrad(n, g.C, g.H*g.W, dy, elems[T](gb.st))
+			}
+			grads = append(grads, gb)
+		}
+		return grads
+	})
+}
+
+// convInputs lists the op's inputs for the graph, leaving out a nil bias.
+func convInputs(x, w, b *Tensor) []*Tensor {
+	if b == nil {
+		return []*Tensor{x, w}
+	}
+	return []*Tensor{x, w, b}
+}
+
+// checkConvShapes checks that x is [N, C, H, W], that w is 4-D with C input
+// channels (w[1] for Conv2D, w[0] for ConvTranspose2D) and that b has one
+// value per output channel. It is called after firstErr, so x, w and b are
+// usable.
+func checkConvShapes(op string, x, w, b *Tensor, transposed bool) error {
+	layout := "[out, in, kH, kW]"
+	if transposed {
+		layout = "[in, out, kH, kW]"
+	}
+	switch {
+	case len(x.shape) != 4:
+		return &ShapeError{Op: op, A: cloneInts(x.shape), B: cloneInts(w.shape),
+			Reason: fmt.Sprintf("input must be 4-D [batch, channels, height, width], got %d-D; reshape it first", len(x.shape))}
+	case len(w.shape) != 4:
+		return &ShapeError{Op: op, A: cloneInts(x.shape), B: cloneInts(w.shape),
+			Reason: fmt.Sprintf("weight must be 4-D %s, got %d-D", layout, len(w.shape))}
+	}
+	outC, inC := w.shape[0], w.shape[1]
+	if transposed {
+		outC, inC = inC, outC
+	}
+	if x.shape[1] != inC {
+		return &ShapeError{Op: op, A: cloneInts(x.shape), B: cloneInts(w.shape),
+			Reason: fmt.Sprintf("input has %d channels but the weight expects %d (weight is %s)", x.shape[1], inC, layout)}
+	}
+	if x.shape[0] < 1 || outC < 1 || inC < 1 {
+		return &ShapeError{Op: op, A: cloneInts(x.shape), B: cloneInts(w.shape), Reason: "batch and channel counts must be at least 1"}
+	}
+	if b != nil && (len(b.shape) != 1 || b.shape[0] != outC) {
+		return &ShapeError{Op: op, A: cloneInts(x.shape), B: cloneInts(w.shape),
+			Reason: fmt.Sprintf("bias is %v but must be [%d], one value per output channel", b.shape, outC)}
+	}
+	return nil
+}
+
+// geomShapeError turns a geometry error of internal/conv into a *ShapeError
+// naming the op and the operands' shapes.
+func geomShapeError(op string, x, w *Tensor, err error) error {
+	reason := err.Error()
+	var ge *conv.GeomError
+	if errors.As(err, &ge) {
+		reason = ge.Reason
+		if ge.Axis != "" {
+			reason = ge.Axis + ": " + ge.Reason
+		}
+	}
+	var wShape []int
+	if w != nil {
+		wShape = cloneInts(w.shape)
+	}
+	return &ShapeError{Op: op, A: cloneInts(x.shape), B: wShape, Reason: reason}
+}
+
+// widestDtype returns float64 if any of ts is float64, else float32: ops
+// mixing precisions compute in float64, as the elementwise ops do.
+func widestDtype(ts []*Tensor) dtype {
+	for _, t := range ts {
+		if t != nil && t.dt == f64 {
+			return f64
+		}
+	}
+	return f32
+}
+
+// dtypeOf returns the dtype that stores T.
+func dtypeOf[T float]() dtype {
+	var zero T
+	if _, ok := any(zero).(float64); ok {
+		return f64
+	}
+	return f32
+}
+
+// dtypeValues returns t's values as a contiguous []T, converting the dtype
+// and copying a strided view only when needed (nil for a nil tensor). The
+// result may alias t's storage and must only be read.
+func dtypeValues[T float](t *Tensor) []T {
+	if t == nil {
+		return nil
+	}
+	c := toDtype(t, dtypeOf[T]()).contiguous()
+	return elems[T](c.st)[c.offset : c.offset+numel(c.shape)]
+}
