@@ -423,6 +423,8 @@ func TestShowFailuresAreShownAndReturned(t *testing.T) {
 		{"nil image", func() error { return Image(nil) }, "nil image"},
 		{"nil plot", func() error { return Plot(nil) }, "nil *plot.Plot"},
 		{"negative figure", func() error { return Show(Figure{Plot: plot.New(), Width: -1}) }, "must be positive"},
+		{"nil matrix", func() error { return Show((*mat.Dense)(nil)) }, "nil *mat.Dense matrix"},
+		{"nil image pointer", func() error { return Image((*image.RGBA)(nil)) }, "nil *image.RGBA image"},
 		{"panicking plotter", func() error { p := plot.New(); p.Add(panicPlotter{}); return Show(p) }, "custom plotter is broken"},
 	}
 	for _, tc := range cases {

@@ -121,9 +121,15 @@ func dispatch(v any) (Bundle, bool, error) {
 		b, err := Figure{Plot: x}.bundle()
 		return b, true, err
 	case image.Image:
+		if isNilPointer(x) {
+			return Bundle{}, true, fmt.Errorf("display: nil %T image", x)
+		}
 		b, err := imageBundle(x)
 		return b, true, err
 	case mat.Matrix:
+		if isNilPointer(x) {
+			return Bundle{}, true, fmt.Errorf("display: nil %T matrix", x)
+		}
 		b, err := matrixBundle(x)
 		return b, true, err
 	case error:
@@ -133,6 +139,13 @@ func dispatch(v any) (Bundle, bool, error) {
 		return b, true, nil
 	}
 	return Bundle{}, false, nil
+}
+
+// isNilPointer reports whether v is a nil pointer, whose methods would
+// panic on the first field access.
+func isNilPointer(v any) bool {
+	rv := reflect.ValueOf(v)
+	return rv.Kind() == reflect.Pointer && rv.IsNil()
 }
 
 // renderSelf collects what v says about itself through the renderer
