@@ -9,6 +9,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -662,19 +663,43 @@ func keys(m map[string]any) []string {
 	return ks
 }
 
+// BenchmarkRenderPlot times Render of a line plot (plot construction not
+// included) as a 2× DPI PNG and as SVG, for a small plot and the 10,000-point
+// line of issue 5's benchmark list.
 func BenchmarkRenderPlot(b *testing.B) {
-	for _, tc := range []struct {
-		name string
-		svg  bool
-	}{{"png", false}, {"svg", true}} {
-		b.Run(tc.name, func(b *testing.B) {
-			p := samplePlot(b, "bench")
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, ok := Render(Figure{Plot: p, SVG: tc.svg}); !ok {
-					b.Fatal("not rendered")
-				}
+	for _, points := range []int{50, 10000} {
+		p := plot.New()
+		pts := make(plotter.XYs, points)
+		for i := range pts {
+			x := float64(i) / float64(points)
+			pts[i] = plotter.XY{X: x, Y: math.Sin(20 * x)}
+		}
+		line, err := plotter.NewLine(pts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		p.Add(line, plotter.NewGrid())
+		for _, svg := range []bool{false, true} {
+			format := "png"
+			if svg {
+				format = "svg"
 			}
-		})
+			b.Run(fmt.Sprintf("format=%s/n=%d", format, points), func(b *testing.B) {
+				b.ReportAllocs()
+				var size int
+				for b.Loop() {
+					bundle, ok := Render(Figure{Plot: p, SVG: svg})
+					if !ok {
+						b.Fatal("not rendered")
+					}
+					if svg {
+						size = len(bundle.Data[MIMESVG].(string))
+					} else {
+						size = len(bundle.Data[MIMEPNG].([]byte))
+					}
+				}
+				b.ReportMetric(float64(size), "bytes")
+			})
+		}
 	}
 }
