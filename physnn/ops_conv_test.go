@@ -249,26 +249,60 @@ func TestConvTrainsThroughTape(t *testing.T) {
 // BenchmarkConv2DJet times one forward and backward pass of the jet-image
 // CNN's first layer (Komiske et al. 2017 §3.2: 64 filters of 8×8, "same",
 // on 33×33 images with 2 channels) through the tape, as a training step
-// would run it.
+// would run it. The input requires grad too, as a deeper layer's would, so
+// all three GEMMs (output, input gradient, weight gradient) run.
 func BenchmarkConv2DJet(b *testing.B) {
 	for _, n := range []int{1, 32} {
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
-			x := randTensor(1, n, 2, 33, 33)
+			x := randTensor(1, n, 2, 33, 33).SetRequiresGrad(true)
 			w := randTensor(2, 64, 2, 8, 8).SetRequiresGrad(true)
 			bias := randTensor(3, 64).SetRequiresGrad(true)
 			o := physnn.ConvOptions{Same: true}
 			b.ReportAllocs()
 			b.ResetTimer()
 			for range b.N {
+				x.ZeroGrad()
 				w.ZeroGrad()
 				bias.ZeroGrad()
 				if err := physnn.Conv2D(x, w, bias, o).Sum().Backward(); err != nil {
 					b.Fatal(err)
 				}
 			}
-			// forward, data and filter gradients: 3 GEMMs of 2·K·(C·kH·kW)·(OH·OW) flops.
+			// 3 GEMMs of 2·K·(C·kH·kW)·(OH·OW) flops per image.
 			flops := 3 * 2 * float64(n*64*2*8*8*33*33)
 			b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 		})
 	}
+}
+
+func ExampleConv2D() {
+	// One 3×3 image and one 2×2 filter taking the difference of diagonal
+	// neighbours, x[i][j] - x[i+1][j+1].
+	x := physnn.New([]float32{1, 2, 3, 4, 5, 6, 7, 8, 9}, 1, 1, 3, 3)
+	w := physnn.New([]float32{1, 0, 0, -1}, 1, 1, 2, 2).SetRequiresGrad(true)
+	y := physnn.Conv2D(x, w, nil, physnn.ConvOptions{})
+	fmt.Println(y)
+
+	// The weight gradient of the sum is the sum of the windows each tap saw.
+	if err := y.Sum().Backward(); err != nil {
+		fmt.Println(err)
+	}
+	fmt.Println(w.Grad())
+
+	// "Same" padding keeps the image size; stride 2 halves it (rounding up).
+	fmt.Println(physnn.Conv2D(x, w, nil, physnn.ConvOptions{Same: true, Stride: 2}).Shape())
+	// Output:
+	// Tensor[1 1 2 2] [[[[-4 -4] [-4 -4]]]]
+	// Tensor[1 1 2 2] [[[[12 16] [24 28]]]]
+	// [1 1 2 2]
+}
+
+func ExampleConvTranspose2D() {
+	// A 4×4 kernel at stride 2 with padding 1 doubles the image size, the
+	// usual upsampling step of a GAN generator.
+	x := physnn.Ones(1, 8, 5, 5)
+	w := physnn.Zeros(8, 3, 4, 4) // [in, out, kH, kW]
+	fmt.Println(physnn.ConvTranspose2D(x, w, nil, physnn.ConvOptions{Stride: 2, Padding: 1}).Shape())
+	// Output:
+	// [1 3 10 10]
 }

@@ -1,6 +1,7 @@
 package physnn_test
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -100,4 +101,14 @@ func TestDropoutErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+func ExampleDropout() {
+	rng := physnn.NewRNG(1)
+	x := physnn.Ones(8)
+	fmt.Println(physnn.Dropout(x, 0.5, rng, true))  // training: each dropped with probability 0.5, the kept ones doubled
+	fmt.Println(physnn.Dropout(x, 0.5, rng, false)) // evaluation: unchanged
+	// Output:
+	// Tensor[8] [0 2 2 0 0 2 0 0]
+	// Tensor[8] [1 1 1 1 1 1 1 1]
 }

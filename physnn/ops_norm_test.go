@@ -2,6 +2,7 @@ package physnn_test
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -173,4 +174,21 @@ func TestBatchNormMixedPrecisionRunningStats(t *testing.T) {
 	if got, want := runVar.At(0), float32(35.0/12); math.Abs(float64(got-want)) > 1e-6 {
 		t.Errorf("running variance %v, want %v", got, want)
 	}
+}
+
+func ExampleBatchNorm() {
+	// Two features over a batch of four; no scale or shift.
+	x := physnn.New([]float32{
+		1, 10,
+		2, 20,
+		3, 30,
+		4, 40,
+	}, 4, 2)
+	runMean, runVar := physnn.Zeros(2), physnn.Ones(2)
+	y := physnn.BatchNorm(x, nil, nil, runMean, runVar, true, 0.1, 1e-5)
+	fmt.Println(y)
+	fmt.Println(runMean) // moved 10% of the way to the batch means 2.5 and 25
+	// Output:
+	// Tensor[4 2] [[-1.342 -1.342] [-0.4472 -0.4472] [0.4472 0.4472] [1.342 1.342]]
+	// Tensor[2] [0.25 2.5]
 }

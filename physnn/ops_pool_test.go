@@ -2,6 +2,7 @@ package physnn_test
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -106,4 +107,18 @@ func TestPoolShapeErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+func ExampleMaxPool2D() {
+	x := physnn.New([]float32{
+		1, 5, 2, 0,
+		3, 4, 8, 1,
+		7, 6, 0, 2,
+		0, 1, 3, 9,
+	}, 1, 1, 4, 4)
+	fmt.Println(physnn.MaxPool2D(x, 2, 0)) // stride 0: non-overlapping windows
+	fmt.Println(physnn.AvgPool2D(x, 2, 0))
+	// Output:
+	// Tensor[1 1 2 2] [[[[5 8] [7 9]]]]
+	// Tensor[1 1 2 2] [[[[3.25 2.75] [3.5 3.5]]]]
 }

@@ -272,3 +272,19 @@ func TestSamePadding(t *testing.T) {
 		})
 	}
 }
+
+// TestParallelPanicReachesCaller checks that a panic in a worker goroutine
+// surfaces in the calling goroutine, where it can be recovered.
+func TestParallelPanicReachesCaller(t *testing.T) {
+	defer func() {
+		if r := recover(); r != "worker 1 failed" {
+			t.Fatalf("recovered %v, want the worker's panic", r)
+		}
+	}()
+	parallelBatch(4, 2, func(worker, lo, hi int) {
+		if worker == 1 {
+			panic("worker 1 failed")
+		}
+	})
+	t.Fatal("parallelBatch returned normally")
+}

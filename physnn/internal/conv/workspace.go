@@ -85,21 +85,33 @@ func workers(n, flopsPerItem int) int {
 
 // parallelBatch calls body(worker, lo, hi) for contiguous chunks [lo, hi) of
 // the batch 0..n-1, one chunk per worker, and waits for all of them. Worker
-// indices run from 0 to p-1 so each can use its own workspace buffers.
+// indices run from 0 to p-1 so each can use its own workspace buffers. A
+// panic in a worker goroutine is re-raised in the caller's goroutine, where
+// physnn's recovery can see it, instead of crashing the process.
 func parallelBatch(n, p int, body func(worker, lo, hi int)) {
 	if p <= 1 {
 		body(0, 0, n)
 		return
 	}
 	var wg sync.WaitGroup
+	panics := make([]any, p)
 	for w := 1; w < p; w++ {
 		lo, hi := w*n/p, (w+1)*n/p
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer func() { panics[w] = recover() }()
 			body(w, lo, hi)
 		}()
 	}
-	body(0, 0, n/p)
+	func() {
+		defer func() { panics[0] = recover() }()
+		body(0, 0, n/p)
+	}()
 	wg.Wait()
+	for _, v := range panics {
+		if v != nil {
+			panic(v)
+		}
+	}
 }
