@@ -11,6 +11,7 @@ func Forward[T Float](g *Geom, n int, x, w, bias, y []T, ws *Workspace[T]) {
 	rows, cols := g.colRows(), g.colCols()
 	in, out := g.InSize(), g.OutSize()
 	p := workers(n, g.K*rows*cols)
+	ws.reserve(p)
 	parallelBatch(n, p, func(worker, lo, hi int) {
 		var col []T
 		if !g.identityCol() {
@@ -43,6 +44,7 @@ func BackwardData[T Float](g *Geom, n int, dy, w, dx []T, ws *Workspace[T]) {
 	rows, cols := g.colRows(), g.colCols()
 	in, out := g.InSize(), g.OutSize()
 	p := workers(n, g.K*rows*cols)
+	ws.reserve(p)
 	parallelBatch(n, p, func(worker, lo, hi int) {
 		var col []T
 		if !g.identityCol() {
@@ -73,6 +75,7 @@ func BackwardFilter[T Float](g *Geom, n int, x, dy, dw []T, ws *Workspace[T]) {
 	in, out := g.InSize(), g.OutSize()
 	size := g.FilterSize()
 	p := workers(n, g.K*rows*cols)
+	ws.reserve(p)
 	parallelBatch(n, p, func(worker, lo, hi int) {
 		acc := dw[:size]
 		if worker > 0 {

@@ -15,6 +15,18 @@ type Workspace[T Float] struct {
 	partial [][]T // per worker: a partial filter gradient
 }
 
+// reserve makes room for p workers' buffers. Kernels call it before
+// starting the workers, so each worker then only touches its own slot and
+// the slices of slots never grow concurrently.
+func (ws *Workspace[T]) reserve(p int) {
+	for len(ws.col) < p {
+		ws.col = append(ws.col, nil)
+	}
+	for len(ws.partial) < p {
+		ws.partial = append(ws.partial, nil)
+	}
+}
+
 // colBuf returns worker i's im2col buffer of at least size values.
 func (ws *Workspace[T]) colBuf(i, size int) []T {
 	return grow(&ws.col, i, size)
@@ -25,10 +37,9 @@ func (ws *Workspace[T]) partialBuf(i, size int) []T {
 	return grow(&ws.partial, i, size)
 }
 
+// grow returns (*bufs)[i] with at least size values, reallocating it when
+// too small; slot i must exist (see reserve).
 func grow[T Float](bufs *[][]T, i, size int) []T {
-	for len(*bufs) <= i {
-		*bufs = append(*bufs, nil)
-	}
 	if cap((*bufs)[i]) < size {
 		(*bufs)[i] = make([]T, size)
 	}
