@@ -34,6 +34,7 @@ var convGradCases = []convGradCase{
 	{"same_k4_on_5x5", []int{2, 2, 5, 5}, []int{3, 2, 4, 4}, true, physnn.ConvOptions{Same: true}, []int{2, 3, 5, 5}},
 	{"same_k3_s2_on_7x6", []int{1, 3, 7, 6}, []int{2, 3, 3, 3}, true, physnn.ConvOptions{Same: true, Stride: 2}, []int{1, 2, 4, 3}},
 	{"1x1_kernel", []int{3, 4, 3, 5}, []int{2, 4, 1, 1}, true, physnn.ConvOptions{}, []int{3, 2, 3, 5}},
+	{"pad_h1_w0_stride_w2", []int{2, 1, 4, 7}, []int{2, 1, 3, 3}, true, physnn.ConvOptions{PadH: 1, StrideW: 2}, []int{2, 2, 4, 3}},
 }
 
 func TestConv2DGradients(t *testing.T) {

@@ -159,7 +159,8 @@ func TestBatchNormErrors(t *testing.T) {
 }
 
 // TestBatchNormMixedPrecisionRunningStats checks that float32 running
-// buffers are updated from a float64 forward pass.
+// buffers are updated from a float64 forward pass, and float64 buffers from
+// a float32 one.
 func TestBatchNormMixedPrecisionRunningStats(t *testing.T) {
 	x := physnn.New64([]float64{1, 2, 3, 5}, 4, 1)
 	runMean, runVar := physnn.Zeros(1), physnn.Ones(1)
@@ -173,6 +174,19 @@ func TestBatchNormMixedPrecisionRunningStats(t *testing.T) {
 	}
 	if got, want := runVar.At(0), float32(35.0/12); math.Abs(float64(got-want)) > 1e-6 {
 		t.Errorf("running variance %v, want %v", got, want)
+	}
+
+	// And float64 running buffers from a float32 forward pass.
+	runMean64, runVar64 := physnn.New64([]float64{0}, 1), physnn.New64([]float64{1}, 1)
+	if err := physnn.BatchNorm(physnn.New([]float32{1, 2, 3, 5}, 4, 1), nil, nil, runMean64, runVar64, true, 1, 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if got := runMean64.Float64()[0]; got != 11.0/4 {
+		t.Errorf("float64 running mean %v, want %v", got, 11.0/4)
+	}
+	// The float32 computation rounds the variance to float32 (~1e-7).
+	if got := runVar64.Float64()[0]; math.Abs(got-35.0/12) > 1e-6 {
+		t.Errorf("float64 running variance %v, want %v", got, 35.0/12)
 	}
 }
 
