@@ -102,7 +102,7 @@ func (t *Tensor) Backward() (err error) {
 			}
 		}
 	}()
-	seed := alloc(t.dt, t.shape)
+	seed := t.ws.alloc(t.dt, t.shape)
 	fill(seed, 1)
 	if t.node == nil {
 		return accumulateLeaf(t, seed)

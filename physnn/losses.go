@@ -55,7 +55,7 @@ func BCEWithLogits(logits, target *Tensor) *Tensor {
 	for i, v := range xs {
 		sum += math.Max(v, 0) - v*ts[i] + math.Log1p(math.Exp(-math.Abs(v)))
 	}
-	y := alloc(x.dt, []int{})
+	y := x.ws.alloc(x.dt, []int{})
 	fill(y, sum/n)
 	return record(y, "bce_with_logits", []*Tensor{logits, target}, func(g *Tensor) []*Tensor {
 		// d/dx = σ(x) - t, d/dt = -x, each divided by n and scaled by g.
@@ -100,12 +100,12 @@ func CrossEntropy(logits *Tensor, labels []int) *Tensor {
 	for i, l := range labels {
 		sum -= lv[i*c+l]
 	}
-	y := alloc(logits.dt, []int{})
+	y := logits.ws.alloc(logits.dt, []int{})
 	fill(y, sum/float64(n))
 	return record(y, "cross_entropy", []*Tensor{logits}, func(g *Tensor) []*Tensor {
 		// d/dlogits = (softmax - onehot(labels)) / N, scaled by g.
 		gx := unary(uExp, ls, 0)
-		onehot := alloc(gx.dt, gx.shape)
+		onehot := g.ws.alloc(gx.dt, gx.shape)
 		for i, l := range labels {
 			if onehot.dt == f64 {
 				onehot.st.f64[i*c+l] = 1

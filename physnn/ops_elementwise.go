@@ -22,7 +22,7 @@ func toDtype(t *Tensor, dt dtype) *Tensor {
 		return t
 	}
 	c := t.contiguous()
-	out := alloc(dt, t.shape)
+	out := t.ws.alloc(dt, t.shape)
 	if dt == f64 {
 		for i, v := range c.f32s() {
 			out.st.f64[i] = float64(v)
@@ -92,7 +92,7 @@ func binary(op binop, name string, a, b *Tensor) *Tensor {
 		return shapeErr(name, a.shape, b.shape, "shapes do not broadcast (trailing dimensions must be equal or 1)")
 	}
 	a, b = promote(a, b)
-	out := alloc(a.dt, shape)
+	out := wsOf(a, b).alloc(a.dt, shape)
 	as := broadcastStrides(a.shape, a.strides, shape)
 	bs := broadcastStrides(b.shape, b.strides, shape)
 	if out.dt == f64 {
@@ -114,7 +114,7 @@ func sumTo(g *Tensor, shape []int) *Tensor {
 	if sameShape(g.shape, shape) {
 		return g
 	}
-	out := alloc(g.dt, shape)
+	out := g.ws.alloc(g.dt, shape)
 	ds := broadcastStrides(shape, out.strides, g.shape)
 	if g.dt == f64 {
 		reduceSumStrided(out.st.f64, ds, g.st.f64, g.offset, g.shape, g.strides)
@@ -394,7 +394,7 @@ func unary(op unop, x *Tensor, p float64) *Tensor {
 		return errTensor(err)
 	}
 	c := x.contiguous()
-	out := alloc(x.dt, x.shape)
+	out := x.ws.alloc(x.dt, x.shape)
 	if x.dt == f64 {
 		unaryLoop(op, p, out.st.f64, c.f64s())
 	} else {

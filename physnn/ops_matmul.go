@@ -59,7 +59,7 @@ func matmul(a, b *Tensor) *Tensor {
 		if a.shape[1] != b.shape[0] {
 			return shapeErr("matmul", a.shape, b.shape, "inner sizes %d and %d differ; check the previous layer's output size", a.shape[1], b.shape[0])
 		}
-		out := alloc(a.dt, []int{a.shape[0], b.shape[1]})
+		out := wsOf(a, b).alloc(a.dt, []int{a.shape[0], b.shape[1]})
 		matmul2D(out, a, b)
 		return out
 	case ra == 3 && rb == 2:
@@ -68,7 +68,7 @@ func matmul(a, b *Tensor) *Tensor {
 		}
 		// A batch of matrices times one matrix is one tall product.
 		flat := reshape(a, []int{a.shape[0] * a.shape[1], a.shape[2]})
-		out := alloc(a.dt, []int{a.shape[0], a.shape[1], b.shape[1]})
+		out := wsOf(a, b).alloc(a.dt, []int{a.shape[0], a.shape[1], b.shape[1]})
 		matmul2D(reshape(out, []int{flat.shape[0], b.shape[1]}), flat, b)
 		return out
 	case ra == 3 && rb == 3:
@@ -78,7 +78,7 @@ func matmul(a, b *Tensor) *Tensor {
 		if a.shape[2] != b.shape[1] {
 			return shapeErr("matmul", a.shape, b.shape, "inner sizes %d and %d differ; check the previous layer's output size", a.shape[2], b.shape[1])
 		}
-		out := alloc(a.dt, []int{a.shape[0], a.shape[1], b.shape[2]})
+		out := wsOf(a, b).alloc(a.dt, []int{a.shape[0], a.shape[1], b.shape[2]})
 		for i := 0; i < a.shape[0]; i++ {
 			matmul2D(batchView(out, i), batchView(a, i), batchView(b, i))
 		}

@@ -75,7 +75,7 @@ func keepShape(shape, axes []int) (keep, dropped []int) {
 // reduce computes the sum (or max) of x over axes with kept dimensions.
 func reduce(x *Tensor, axes []int, isMax bool) *Tensor {
 	keep, _ := keepShape(x.shape, axes)
-	out := alloc(x.dt, keep)
+	out := x.ws.alloc(x.dt, keep)
 	if isMax {
 		fill(out, math.Inf(-1))
 	}

@@ -162,7 +162,7 @@ func (x *Tensor) Slice(axis, start, end int) *Tensor {
 	}
 	y := axisView(x, a, start, end)
 	return record(y, "slice", []*Tensor{x}, func(g *Tensor) []*Tensor {
-		gx := alloc(g.dt, x.shape)
+		gx := g.ws.alloc(g.dt, x.shape)
 		copyInto(axisView(gx, a, start, end), g, false)
 		return []*Tensor{gx}
 	})
@@ -189,12 +189,12 @@ func (x *Tensor) Gather(axis int, idx []int) *Tensor {
 	idx = slices.Clone(idx)
 	shape := cloneInts(x.shape)
 	shape[a] = len(idx)
-	y := alloc(x.dt, shape)
+	y := x.ws.alloc(x.dt, shape)
 	for j, i := range idx {
 		copyInto(axisView(y, a, j, j+1), axisView(x, a, i, i+1), false)
 	}
 	return record(y, "gather", []*Tensor{x}, func(g *Tensor) []*Tensor {
-		gx := alloc(g.dt, x.shape)
+		gx := g.ws.alloc(g.dt, x.shape)
 		for j, i := range idx {
 			copyInto(axisView(gx, a, i, i+1), axisView(g, a, j, j+1), true)
 		}
@@ -233,7 +233,7 @@ func Concat(axis int, ts ...*Tensor) *Tensor {
 			dt = f64
 		}
 	}
-	y := alloc(dt, shape)
+	y := wsOf(ts...).alloc(dt, shape)
 	starts := make([]int, len(ts))
 	pos := 0
 	for i, t := range ts {

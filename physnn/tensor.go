@@ -46,6 +46,8 @@ type Tensor struct {
 	requiresGrad bool
 	grad         *Tensor // leaves only: accumulated gradient, allocated once
 	node         *node   // the op that produced this tensor, nil for leaves
+
+	ws *Workspace // where ops on this tensor allocate results; nil: the heap
 }
 
 // ShapeError reports an op applied to tensors of incompatible shapes, or
@@ -452,16 +454,22 @@ func (t *Tensor) Detach() *Tensor {
 	if err := t.check(); err != nil {
 		return errTensor(err)
 	}
-	return &Tensor{shape: t.shape, strides: t.strides, offset: t.offset, st: t.st, dt: t.dt}
+	return &Tensor{shape: t.shape, strides: t.strides, offset: t.offset, st: t.st, dt: t.dt, ws: t.ws}
 }
 
-// Clone returns a contiguous copy with its own storage. Gradients flow
-// through Clone to the original.
+// Clone returns a contiguous copy with its own storage, always on the heap
+// (never in a Workspace), so it is the way to keep a result beyond a
+// Workspace.Reset. Gradients flow through Clone to the original.
 func (t *Tensor) Clone() *Tensor {
 	if err := t.check(); err != nil {
 		return errTensor(err)
 	}
-	out := t.copyContiguous()
+	out := alloc(t.dt, t.shape)
+	if t.dt == f64 {
+		copyStrided(out.st.f64, t.st.f64, t.offset, t.shape, t.strides)
+	} else {
+		copyStrided(out.st.f32, t.st.f32, t.offset, t.shape, t.strides)
+	}
 	return record(out, "clone", []*Tensor{t}, func(g *Tensor) []*Tensor { return []*Tensor{g} })
 }
 
@@ -547,7 +555,7 @@ func (t *Tensor) contiguous() *Tensor {
 
 // copyContiguous returns a contiguous copy of t's values (no graph).
 func (t *Tensor) copyContiguous() *Tensor {
-	out := alloc(t.dt, t.shape)
+	out := t.ws.alloc(t.dt, t.shape)
 	if t.dt == f64 {
 		copyStrided(out.st.f64, t.st.f64, t.offset, t.shape, t.strides)
 	} else {
@@ -558,7 +566,7 @@ func (t *Tensor) copyContiguous() *Tensor {
 
 // view returns a tensor sharing t's storage with a new layout (no graph).
 func (t *Tensor) view(shape, strides []int, offset int) *Tensor {
-	return &Tensor{shape: shape, strides: strides, offset: offset, st: t.st, dt: t.dt}
+	return &Tensor{shape: shape, strides: strides, offset: offset, st: t.st, dt: t.dt, ws: t.ws}
 }
 
 // sameShape reports whether a and b have equal dimensions.

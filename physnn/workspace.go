@@ -1,0 +1,111 @@
+package physnn
+
+// Workspace recycles the buffers of intermediate results from one training
+// step to the next, so a steady training loop stops allocating large arrays.
+//
+// Ops on a tensor that belongs to a workspace (made by [Workspace.Use])
+// allocate their results, and Backward its temporaries, from the workspace;
+// their results belong to it too, so a whole forward and backward pass
+// started from a Use'd input draws from it. Parameters and their gradient
+// buffers stay outside. [Workspace.Reset] takes back every buffer handed
+// out since the previous Reset:
+//
+//	ws := physnn.NewWorkspace()
+//	for step := range steps {
+//		ws.Reset()                 // results of the previous step are now invalid
+//		x := ws.Use(batchX)
+//		loss := physnn.MSE(model(x), ws.Use(batchY))
+//		loss.Backward()
+//		...
+//	}
+//
+// After Reset, tensors computed in the workspace must not be read: their
+// storage is being reused. Keep a result across a Reset with
+// [Tensor.Clone], which always copies to the heap. A Workspace is not safe
+// for concurrent use; give each goroutine its own.
+type Workspace struct {
+	free32 map[int][][]float32
+	free64 map[int][][]float64
+	used32 [][]float32
+	used64 [][]float64
+}
+
+// NewWorkspace returns an empty workspace.
+func NewWorkspace() *Workspace {
+	return &Workspace{free32: map[int][][]float32{}, free64: map[int][][]float64{}}
+}
+
+// Use returns a view of t (sharing its storage) whose op results are
+// allocated from the workspace. The view keeps t's gradient link, so Use on
+// a parameter still trains it.
+func (w *Workspace) Use(t *Tensor) *Tensor {
+	if err := t.check(); err != nil {
+		return errTensor(err)
+	}
+	v := *t
+	v.ws = w
+	if t.requiresGrad && t.node == nil {
+		// A leaf: route the view's gradient to t through an identity op so
+		// t keeps the gradient buffer it owns.
+		v.requiresGrad, v.grad = false, nil
+		out := &v
+		return record(out, "use", []*Tensor{t}, func(g *Tensor) []*Tensor { return []*Tensor{g} })
+	}
+	return &v
+}
+
+// Reset makes every buffer the workspace handed out available again.
+func (w *Workspace) Reset() {
+	if w == nil {
+		return
+	}
+	for _, b := range w.used32 {
+		w.free32[len(b)] = append(w.free32[len(b)], b)
+	}
+	for _, b := range w.used64 {
+		w.free64[len(b)] = append(w.free64[len(b)], b)
+	}
+	clear(w.used32)
+	clear(w.used64)
+	w.used32, w.used64 = w.used32[:0], w.used64[:0]
+}
+
+// alloc returns a zeroed contiguous tensor from the workspace, or from the
+// heap when w is nil.
+func (w *Workspace) alloc(dt dtype, shape []int) *Tensor {
+	if w == nil {
+		return alloc(dt, shape)
+	}
+	n := numel(shape)
+	st := &storage{}
+	if dt == f64 {
+		st.f64 = take(w.free64, &w.used64, n)
+	} else {
+		st.f32 = take(w.free32, &w.used32, n)
+	}
+	return &Tensor{shape: cloneInts(shape), strides: contiguousStrides(shape), st: st, dt: dt, ws: w}
+}
+
+func take[T float](free map[int][][]T, used *[][]T, n int) []T {
+	var b []T
+	if list := free[n]; len(list) > 0 {
+		b = list[len(list)-1]
+		list[len(list)-1] = nil
+		free[n] = list[:len(list)-1]
+		clear(b)
+	} else {
+		b = make([]T, n)
+	}
+	*used = append(*used, b)
+	return b
+}
+
+// wsOf returns the workspace of the first tensor that has one.
+func wsOf(ts ...*Tensor) *Workspace {
+	for _, t := range ts {
+		if t != nil && t.ws != nil {
+			return t.ws
+		}
+	}
+	return nil
+}

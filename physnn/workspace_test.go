@@ -1,0 +1,75 @@
+package physnn_test
+
+import (
+	"runtime"
+	"testing"
+
+	"github.com/gophys/gophys/physnn"
+	"github.com/gophys/gophys/physnn/physnntest"
+)
+
+// bytesPerStep returns the heap bytes allocated per call of step, after
+// two warm-up calls.
+func bytesPerStep(t *testing.T, step func()) uint64 {
+	step()
+	step()
+	const n = 5
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for i := 0; i < n; i++ {
+		step()
+	}
+	runtime.ReadMemStats(&after)
+	return (after.TotalAlloc - before.TotalAlloc) / n
+}
+
+func TestWorkspace(t *testing.T) {
+	rng := physnn.NewRNG(1)
+	heap, pooled := newMLP(rng, 8, 64, 64, 3), &mlp{}
+	for i := range heap.ws {
+		pooled.ws = append(pooled.ws, heap.ws[i].Clone().Detach().SetRequiresGrad(true))
+		pooled.bs = append(pooled.bs, heap.bs[i].Clone().Detach().SetRequiresGrad(true))
+	}
+	x, y := rng.Normal(0, 1, 128, 8), rng.Normal(0, 1, 128, 3)
+	ws := physnn.NewWorkspace()
+	var heapBytes, wsBytes uint64
+	t.Run("same gradients", func(t *testing.T) {
+		for step := 0; step < 3; step++ {
+			if err := heap.step(nil, x, y); err != nil {
+				t.Fatal(err)
+			}
+			if err := pooled.step(ws, x, y); err != nil {
+				t.Fatal(err)
+			}
+			for i := range heap.ws {
+				physnntest.AllClose(t, pooled.ws[i].Grad().Float64(), heap.ws[i].Grad().Float64(), 0, 0)
+				physnntest.AllClose(t, pooled.bs[i].Grad().Float64(), heap.bs[i].Grad().Float64(), 0, 0)
+			}
+		}
+	})
+	t.Run("recycles buffers", func(t *testing.T) {
+		heapBytes = bytesPerStep(t, func() { _ = heap.step(nil, x, y) })
+		wsBytes = bytesPerStep(t, func() { _ = pooled.step(ws, x, y) })
+		// The 128×64 activations alone are 32 KiB each; what remains with
+		// a workspace is per-op bookkeeping (headers, shapes, graph nodes).
+		if wsBytes*5 > heapBytes {
+			t.Errorf("a workspace step allocates %d bytes, a heap step %d: want at least 5× less", wsBytes, heapBytes)
+		}
+		t.Logf("bytes per step: heap %d, workspace %d", heapBytes, wsBytes)
+	})
+	t.Run("use keeps parameters trainable", func(t *testing.T) {
+		w := physnn.Ones(2).SetRequiresGrad(true)
+		ws := physnn.NewWorkspace()
+		if err := ws.Use(w).Mul(physnn.New([]float32{3, 4})).Sum().Backward(); err != nil {
+			t.Fatal(err)
+		}
+		physnntest.AllClose(t, w.Grad().Float64(), []float64{3, 4}, 0, 0)
+	})
+	t.Run("clone survives reset", func(t *testing.T) {
+		ws := physnn.NewWorkspace()
+		kept := ws.Use(physnn.Ones(3)).MulScalar(2).Clone()
+		ws.Reset()
+		_ = ws.Use(physnn.Ones(3)).MulScalar(5) // reuses the freed buffer
+		physnntest.AllClose(t, kept.Float64(), []float64{2, 2, 2}, 0, 0)
+	})
+}
