@@ -178,6 +178,22 @@ func scalarOp[T float](op binop, x, y T) T {
 // binaryStrided applies op over outShape, where a and b are read through
 // broadcast strides (0 on broadcast dimensions) and out is contiguous.
 func binaryStrided[T float](op binop, out []T, outShape []int, a []T, aOff int, aStr []int, b []T, bOff int, bStr []int) {
+	// Fast paths without the odometer: equal contiguous layouts, and a
+	// contiguous tensor with a row vector broadcast over it (a bias).
+	total := numel(outShape)
+	if isRowMajor(aStr, outShape) {
+		switch {
+		case isRowMajor(bStr, outShape):
+			binaryRow(op, out[:total], a[aOff:], 1, b[bOff:], 1)
+			return
+		case len(outShape) >= 1 && isBroadcastRow(bStr):
+			n := outShape[len(outShape)-1]
+			for r := 0; r+n <= total && n > 0; r += n {
+				binaryRow(op, out[r:r+n], a[aOff+r:], 1, b[bOff:], bStr[len(bStr)-1])
+			}
+			return
+		}
+	}
 	n := innerLen(outShape)
 	sa, sb := innerStride(aStr), innerStride(bStr)
 	outStr := contiguousStrides(outShape)
@@ -220,4 +236,29 @@ func reduceMaxStrided[T float](dst []T, dstStr []int, src []T, off int, shape, s
 			d[i*ds] = scalarOp(opMax, d[i*ds], s[i*ss])
 		}
 	})
+}
+
+// isRowMajor reports whether strides lay shape out contiguously (dimensions
+// of size 1 may have any stride).
+func isRowMajor(strides, shape []int) bool {
+	s := 1
+	for i := len(shape) - 1; i >= 0; i-- {
+		if shape[i] != 1 && strides[i] != s {
+			return false
+		}
+		s *= shape[i]
+	}
+	return true
+}
+
+// isBroadcastRow reports whether strides repeat one row (stride 0 or 1 on
+// the last dimension) over all leading dimensions.
+func isBroadcastRow(strides []int) bool {
+	for _, s := range strides[:len(strides)-1] {
+		if s != 0 {
+			return false
+		}
+	}
+	last := strides[len(strides)-1]
+	return last == 0 || last == 1
 }

@@ -155,13 +155,35 @@ func validShape(op string, shape []int) error {
 // alloc returns a new contiguous zero tensor of the given dtype and shape.
 func alloc(dt dtype, shape []int) *Tensor {
 	n := numel(shape)
-	st := &storage{}
+	t := newHeader(dt, shape)
 	if dt == f64 {
-		st.f64 = make([]float64, n)
+		t.st.f64 = make([]float64, n)
 	} else {
-		st.f32 = make([]float32, n)
+		t.st.f32 = make([]float32, n)
 	}
-	return &Tensor{shape: cloneInts(shape), strides: contiguousStrides(shape), st: st, dt: dt}
+	return t
+}
+
+// newHeader returns a contiguous tensor of the given shape with empty
+// storage. The header, its storage record, shape and strides take two
+// allocations instead of four, since every op result needs them.
+func newHeader(dt dtype, shape []int) *Tensor {
+	type block struct {
+		t  Tensor
+		st storage
+	}
+	b := &block{}
+	dims := make([]int, 2*len(shape))
+	b.t.shape = dims[:len(shape):len(shape)]
+	copy(b.t.shape, shape)
+	b.t.strides = dims[len(shape):]
+	s := 1
+	for i := len(shape) - 1; i >= 0; i-- {
+		b.t.strides[i] = s
+		s *= shape[i]
+	}
+	b.t.st, b.t.dt = &b.st, dt
+	return &b.t
 }
 
 // New returns a tensor of the given shape that uses data as its storage,

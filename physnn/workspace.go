@@ -77,13 +77,14 @@ func (w *Workspace) alloc(dt dtype, shape []int) *Tensor {
 		return alloc(dt, shape)
 	}
 	n := numel(shape)
-	st := &storage{}
+	t := newHeader(dt, shape)
 	if dt == f64 {
-		st.f64 = take(w.free64, &w.used64, n)
+		t.st.f64 = take(w.free64, &w.used64, n)
 	} else {
-		st.f32 = take(w.free32, &w.used32, n)
+		t.st.f32 = take(w.free32, &w.used32, n)
 	}
-	return &Tensor{shape: cloneInts(shape), strides: contiguousStrides(shape), st: st, dt: dt, ws: w}
+	t.ws = w
+	return t
 }
 
 func take[T float](free map[int][][]T, used *[][]T, n int) []T {
