@@ -108,6 +108,9 @@ func (c Channel) String() string {
 	return fmt.Sprintf("Channel(%d)", int(c))
 }
 
+// ErrUnknownChannel is returned by Send for a channel that does not exist.
+var ErrUnknownChannel = errors.New("zmqconn: unknown channel")
+
 // Default sizes; see Options.
 const (
 	DefaultIOPubQueue = 4096
@@ -228,7 +231,7 @@ func (c *Conn) Incoming(ch Channel) <-chan [][]byte {
 // message and never blocks.
 func (c *Conn) Send(ch Channel, frames [][]byte) error {
 	if ch < Shell || ch >= numChannels {
-		return fmt.Errorf("send on unknown channel %v", ch)
+		return fmt.Errorf("%w: %v", ErrUnknownChannel, ch)
 	}
 	if c.ctx.Err() != nil {
 		return net.ErrClosed

@@ -1,0 +1,57 @@
+package kernel
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/gophys/gophys/kernel/internal/zmqconn"
+)
+
+// ConnectionInfo is the content of a Jupyter connection file (ports,
+// transport, ip, key, signature scheme).
+type ConnectionInfo = zmqconn.ConnectionInfo
+
+// ReadConnectionFile reads and validates a connection file. Its errors name
+// the file and the problem, for the command line to print.
+func ReadConnectionFile(path string) (ConnectionInfo, error) {
+	return zmqconn.ReadConnectionFile(path)
+}
+
+// ListenZMQ binds the five ZeroMQ sockets info describes and returns them as
+// a Transport. logger receives socket errors.
+func ListenZMQ(info ConnectionInfo, logger *slog.Logger) (Transport, error) {
+	c, err := zmqconn.Listen(info, zmqconn.Options{Logger: logger})
+	if err != nil {
+		return nil, err
+	}
+	return zmqTransport{c}, nil
+}
+
+// zmqTransport adapts zmqconn.Conn to Transport.
+type zmqTransport struct{ c *zmqconn.Conn }
+
+var zmqChannels = [...]zmqconn.Channel{
+	Shell:   zmqconn.Shell,
+	Control: zmqconn.Control,
+	Stdin:   zmqconn.Stdin,
+	IOPub:   zmqconn.IOPub,
+}
+
+func (t zmqTransport) Incoming(ch Channel) <-chan [][]byte {
+	if ch < 0 || int(ch) >= len(zmqChannels) {
+		return nil
+	}
+	return t.c.Incoming(zmqChannels[ch])
+}
+
+func (t zmqTransport) Send(ch Channel, frames [][]byte) error {
+	if ch < 0 || int(ch) >= len(zmqChannels) {
+		return zmqconn.ErrUnknownChannel
+	}
+	return t.c.Send(zmqChannels[ch], frames)
+}
+
+// Flush waits (at most a second) until queued IOPub messages have left.
+func (t zmqTransport) Flush() { t.c.Flush(time.Second) }
+
+func (t zmqTransport) Close() error { return t.c.Close() }
