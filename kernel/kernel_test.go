@@ -468,7 +468,9 @@ func TestComms(t *testing.T) {
 
 	// Echo works while a cell runs: comm_msg is not queued behind execute.
 	running := c.Send(kernel.Shell, kernel.MsgExecuteRequest, map[string]any{"code": "loop"})
-	c.WaitFor(t, "cell running", func(m kerneltest.Message) bool { return m.Parent.MsgID == running && m.Type() == kernel.MsgExecuteInput })
+	c.WaitFor(t, "cell running", func(m kerneltest.Message) bool {
+		return m.Parent.MsgID == running && m.Type() == kernel.MsgExecuteInput
+	})
 	msgID := c.Send(kernel.Shell, kernel.MsgCommMsg, map[string]any{"comm_id": commID, "data": map[string]any{"ping": 1.0}})
 	echo := c.WaitFor(t, "echo", func(m kerneltest.Message) bool { return m.Type() == kernel.MsgCommMsg && m.Parent.MsgID == msgID })
 	if fmt.Sprint(echo.Content["data"]) != "map[ping:1]" || echo.Content["comm_id"] != commID {
