@@ -8,11 +8,10 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"os"
-
-	"flag"
 
 	"github.com/gophys/gophys"
 	"github.com/gophys/gophys/install"
@@ -39,6 +38,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 0
 	case "install":
 		return runInstall(args[1:], stdout, stderr)
+	case "kernel":
+		return runKernel(args[1:], stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
