@@ -44,46 +44,53 @@ func (tc convCase) geom(t *testing.T) Geom {
 }
 
 func TestConvAgainstDirectLoops(t *testing.T) {
-	for i, tc := range convCases {
-		t.Run(tc.name, func(t *testing.T) {
-			if tc.parallel {
-				if runtime.GOMAXPROCS(0) < 2 {
-					t.Skip("needs GOMAXPROCS >= 2 to run the parallel path")
-				}
-				forceParallel(t)
-			}
-			g := tc.geom(t)
-			rng := rand.New(rand.NewPCG(uint64(i), 1))
-			x := randSlice(rng, tc.n*g.InSize())
-			w := randSlice(rng, g.FilterSize())
-			var bias []float64
-			if tc.bias {
-				bias = randSlice(rng, g.K)
-			}
-			dy := randSlice(rng, tc.n*g.OutSize())
-			ws := new(Workspace[float64])
-
-			y := make([]float64, tc.n*g.OutSize())
-			Forward(&g, tc.n, x, w, bias, y, ws)
-			assertClose(t, "y", y, naiveConv(g, tc.n, x, w, bias), closeTol)
-
-			wantDX, wantDW := naiveConvBackward(g, tc.n, x, w, dy)
-			dx := randSlice(rng, tc.n*g.InSize()) // garbage: kernels must overwrite
-			BackwardData(&g, tc.n, dy, w, dx, ws)
-			assertClose(t, "dx", dx, wantDX, closeTol)
-			dw := randSlice(rng, g.FilterSize())
-			BackwardFilter(&g, tc.n, x, dy, dw, ws)
-			assertClose(t, "dw", dw, wantDW, closeTol)
-
-			db := randSlice(rng, g.K)
-			BiasGrad(tc.n, g.K, g.OH*g.OW, dy, db)
-			wantDB := make([]float64, g.K)
-			for j, v := range dy {
-				wantDB[(j/(g.OH*g.OW))%g.K] += v
-			}
-			assertClose(t, "db", db, wantDB, closeTol)
-		})
+	for _, mode := range chunkModes {
+		for i, tc := range convCases {
+			t.Run(mode.name+"/"+tc.name, func(t *testing.T) {
+				setChunkCols(t, mode.cols)
+				testConvCase(t, i, tc)
+			})
+		}
 	}
+}
+
+func testConvCase(t *testing.T, i int, tc convCase) {
+	if tc.parallel {
+		if runtime.GOMAXPROCS(0) < 2 {
+			t.Skip("needs GOMAXPROCS >= 2 to run the parallel path")
+		}
+		forceParallel(t)
+	}
+	g := tc.geom(t)
+	rng := rand.New(rand.NewPCG(uint64(i), 1))
+	x := randSlice(rng, tc.n*g.InSize())
+	w := randSlice(rng, g.FilterSize())
+	var bias []float64
+	if tc.bias {
+		bias = randSlice(rng, g.K)
+	}
+	dy := randSlice(rng, tc.n*g.OutSize())
+	ws := new(Workspace[float64])
+
+	y := make([]float64, tc.n*g.OutSize())
+	Forward(&g, tc.n, x, w, bias, y, ws)
+	assertClose(t, "y", y, naiveConv(g, tc.n, x, w, bias), closeTol)
+
+	wantDX, wantDW := naiveConvBackward(g, tc.n, x, w, dy)
+	dx := randSlice(rng, tc.n*g.InSize()) // garbage: kernels must overwrite
+	BackwardData(&g, tc.n, dy, w, dx, ws)
+	assertClose(t, "dx", dx, wantDX, closeTol)
+	dw := randSlice(rng, g.FilterSize())
+	BackwardFilter(&g, tc.n, x, dy, dw, ws)
+	assertClose(t, "dw", dw, wantDW, closeTol)
+
+	db := randSlice(rng, g.K)
+	BiasGrad(tc.n, g.K, g.OH*g.OW, dy, db)
+	wantDB := make([]float64, g.K)
+	for j, v := range dy {
+		wantDB[(j/(g.OH*g.OW))%g.K] += v
+	}
+	assertClose(t, "db", db, wantDB, closeTol)
 }
 
 // TestConvHandComputed pins the reference itself to values worked out by
@@ -135,58 +142,61 @@ func TestTransposeIsAdjoint(t *testing.T) {
 		{name: "k3x2_s1", n: 2, cin: 2, h: 5, w: 7, cout: 1, kh: 3, kw: 2, stride: 1},
 		{name: "k5_s3_asym", n: 2, cin: 1, h: 3, w: 2, cout: 2, kh: 5, kw: 5, stride: 3, pad: Padding{2, 1, 0, 3}, extraH: 2},
 	}
-	for i, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			g, err := NewTransposeGeom(tc.cin, tc.h, tc.w, tc.cout, tc.kh, tc.kw, tc.stride, tc.stride, tc.pad, tc.extraH, tc.extraW)
-			if err != nil {
-				t.Fatal(err)
-			}
-			// The adjoint convolution must map the transposed output size
-			// back to the transposed input size.
-			fwd, err := NewGeom(g.C, g.H, g.W, g.K, g.KH, g.KW, g.StrideH, g.StrideW, tc.pad)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if fwd.OH != tc.h || fwd.OW != tc.w {
-				t.Fatalf("adjoint conv maps %dx%d to %dx%d, want %dx%d", g.H, g.W, fwd.OH, fwd.OW, tc.h, tc.w)
-			}
-			rng := rand.New(rand.NewPCG(uint64(i), 2))
-			x := randSlice(rng, tc.n*g.OutSize()) // transposed input [n, cin, h, w]
-			w := randSlice(rng, g.FilterSize())   // [cin, cout, kh, kw]
-			bias := randSlice(rng, g.C)           // [cout]
-			dy := randSlice(rng, tc.n*g.InSize()) // transposed output gradient
-			ws := new(Workspace[float64])
+	for _, mode := range chunkModes {
+		for i, tc := range cases {
+			t.Run(mode.name+"/"+tc.name, func(t *testing.T) {
+				setChunkCols(t, mode.cols)
+				g, err := NewTransposeGeom(tc.cin, tc.h, tc.w, tc.cout, tc.kh, tc.kw, tc.stride, tc.stride, tc.pad, tc.extraH, tc.extraW)
+				if err != nil {
+					t.Fatal(err)
+				}
+				// The adjoint convolution must map the transposed output size
+				// back to the transposed input size.
+				fwd, err := NewGeom(g.C, g.H, g.W, g.K, g.KH, g.KW, g.StrideH, g.StrideW, tc.pad)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if fwd.OH != tc.h || fwd.OW != tc.w {
+					t.Fatalf("adjoint conv maps %dx%d to %dx%d, want %dx%d", g.H, g.W, fwd.OH, fwd.OW, tc.h, tc.w)
+				}
+				rng := rand.New(rand.NewPCG(uint64(i), 2))
+				x := randSlice(rng, tc.n*g.OutSize()) // transposed input [n, cin, h, w]
+				w := randSlice(rng, g.FilterSize())   // [cin, cout, kh, kw]
+				bias := randSlice(rng, g.C)           // [cout]
+				dy := randSlice(rng, tc.n*g.InSize()) // transposed output gradient
+				ws := new(Workspace[float64])
 
-			y := make([]float64, tc.n*g.InSize())
-			TransposeForward(&g, tc.n, x, w, bias, y, ws)
-			// Without bias, y = Aᵀx where A is the conv, i.e. the naive
-			// conv backward-data of x.
-			wantY, _ := naiveConvBackward(g, tc.n, make([]float64, tc.n*g.InSize()), w, x)
-			for j := range wantY {
-				wantY[j] += bias[(j/(g.H*g.W))%g.C]
-			}
-			assertClose(t, "y", y, wantY, closeTol)
+				y := make([]float64, tc.n*g.InSize())
+				TransposeForward(&g, tc.n, x, w, bias, y, ws)
+				// Without bias, y = Aᵀx where A is the conv, i.e. the naive
+				// conv backward-data of x.
+				wantY, _ := naiveConvBackward(g, tc.n, make([]float64, tc.n*g.InSize()), w, x)
+				for j := range wantY {
+					wantY[j] += bias[(j/(g.H*g.W))%g.C]
+				}
+				assertClose(t, "y", y, wantY, closeTol)
 
-			// ⟨A dy, x⟩ = ⟨dy, Aᵀ x⟩ (bias removed).
-			dx := make([]float64, tc.n*g.OutSize())
-			TransposeBackwardData(&g, tc.n, dy, w, dx, ws)
-			assertClose(t, "dx", dx, naiveConv(g, tc.n, dy, w, nil), closeTol)
-			var lhs, rhs float64
-			for j := range dx {
-				lhs += dx[j] * x[j]
-			}
-			for j := range dy {
-				rhs += dy[j] * (y[j] - bias[(j/(g.H*g.W))%g.C])
-			}
-			if d := lhs - rhs; d > 1e-10 || d < -1e-10 {
-				t.Fatalf("adjoint identity: <A dy, x> = %v, <dy, A^T x> = %v", lhs, rhs)
-			}
+				// ⟨A dy, x⟩ = ⟨dy, Aᵀ x⟩ (bias removed).
+				dx := make([]float64, tc.n*g.OutSize())
+				TransposeBackwardData(&g, tc.n, dy, w, dx, ws)
+				assertClose(t, "dx", dx, naiveConv(g, tc.n, dy, w, nil), closeTol)
+				var lhs, rhs float64
+				for j := range dx {
+					lhs += dx[j] * x[j]
+				}
+				for j := range dy {
+					rhs += dy[j] * (y[j] - bias[(j/(g.H*g.W))%g.C])
+				}
+				if d := lhs - rhs; d > 1e-10 || d < -1e-10 {
+					t.Fatalf("adjoint identity: <A dy, x> = %v, <dy, A^T x> = %v", lhs, rhs)
+				}
 
-			dw := make([]float64, g.FilterSize())
-			TransposeBackwardFilter(&g, tc.n, x, dy, dw, ws)
-			_, wantDW := naiveConvBackward(g, tc.n, dy, w, x)
-			assertClose(t, "dw", dw, wantDW, closeTol)
-		})
+				dw := make([]float64, g.FilterSize())
+				TransposeBackwardFilter(&g, tc.n, x, dy, dw, ws)
+				_, wantDW := naiveConvBackward(g, tc.n, dy, w, x)
+				assertClose(t, "dw", dw, wantDW, closeTol)
+			})
+		}
 	}
 }
 

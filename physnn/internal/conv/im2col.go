@@ -24,6 +24,12 @@ func validRange(out, in, stride, pad, k int) (lo, hi int) {
 // input value that the filter tap (kh, kw) of channel c multiplies; taps that
 // fall into the padding read zero.
 func Im2Col[T Float](g *Geom, x, col []T) {
+	im2colLD(g, x, col, g.OH*g.OW)
+}
+
+// im2colLD is Im2Col writing row r of the patch matrix at col[r·ld:], so
+// several images can fill side-by-side column blocks of one wider matrix.
+func im2colLD[T Float](g *Geom, x, col []T, ld int) {
 	ohw := g.OH * g.OW
 	row := 0
 	for c := 0; c < g.C; c++ {
@@ -32,7 +38,7 @@ func Im2Col[T Float](g *Geom, x, col []T) {
 			ohLo, ohHi := validRange(g.OH, g.H, g.StrideH, g.PadTop, kh)
 			for kw := 0; kw < g.KW; kw++ {
 				owLo, owHi := validRange(g.OW, g.W, g.StrideW, g.PadLeft, kw)
-				dst := col[row*ohw : (row+1)*ohw]
+				dst := col[row*ld : row*ld+ohw]
 				row++
 				clear(dst[:ohLo*g.OW])
 				clear(dst[ohHi*g.OW:])
@@ -65,6 +71,11 @@ func Im2Col[T Float](g *Geom, x, col []T) {
 // sum, over all patch-matrix entries, of each entry added to the input pixel
 // it was read from. Entries that were read from the padding are dropped.
 func Col2Im[T Float](g *Geom, col, x []T) {
+	col2imLD(g, col, x, g.OH*g.OW)
+}
+
+// col2imLD is Col2Im reading row r of the patch matrix at col[r·ld:].
+func col2imLD[T Float](g *Geom, col, x []T, ld int) {
 	clear(x[:g.C*g.H*g.W])
 	ohw := g.OH * g.OW
 	row := 0
@@ -74,7 +85,7 @@ func Col2Im[T Float](g *Geom, col, x []T) {
 			ohLo, ohHi := validRange(g.OH, g.H, g.StrideH, g.PadTop, kh)
 			for kw := 0; kw < g.KW; kw++ {
 				owLo, owHi := validRange(g.OW, g.W, g.StrideW, g.PadLeft, kw)
-				src := col[row*ohw : (row+1)*ohw]
+				src := col[row*ld : row*ld+ohw]
 				row++
 				if owLo == owHi {
 					continue

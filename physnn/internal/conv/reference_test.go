@@ -109,3 +109,21 @@ func forceParallel(t *testing.T) {
 	minParallelFlops = 0
 	t.Cleanup(func() { minParallelFlops = old })
 }
+
+// chunkModes are the two ways the conv kernels batch images into GEMMs:
+// one image per GEMM, and every image of a worker in one GEMM. Tests run
+// both, since the default picks one or the other by image size.
+var chunkModes = []struct {
+	name string
+	cols int // minChunkCols
+}{
+	{"per-image", 1},
+	{"chunked", 1 << 30},
+}
+
+// setChunkCols sets minChunkCols for the duration of the test.
+func setChunkCols(t *testing.T, cols int) {
+	old := minChunkCols
+	minChunkCols = cols
+	t.Cleanup(func() { minChunkCols = old })
+}

@@ -11,7 +11,8 @@ import (
 // zero value is ready to use. A Workspace must not be used by two kernel
 // calls at the same time.
 type Workspace[T Float] struct {
-	col     [][]T // per worker: one im2col matrix
+	col     [][]T // per worker: the im2col matrix of one chunk of images
+	mat     [][]T // per worker: a chunk's output or output gradient as one [K, chunk·OH·OW] matrix
 	partial [][]T // per worker: a partial filter gradient
 }
 
@@ -22,9 +23,17 @@ func (ws *Workspace[T]) reserve(p int) {
 	for len(ws.col) < p {
 		ws.col = append(ws.col, nil)
 	}
+	for len(ws.mat) < p {
+		ws.mat = append(ws.mat, nil)
+	}
 	for len(ws.partial) < p {
 		ws.partial = append(ws.partial, nil)
 	}
+}
+
+// matBuf returns worker i's output-matrix buffer of at least size values.
+func (ws *Workspace[T]) matBuf(i, size int) []T {
+	return grow(&ws.mat, i, size)
 }
 
 // colBuf returns worker i's im2col buffer of at least size values.
