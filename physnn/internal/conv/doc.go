@@ -12,11 +12,13 @@
 //
 // A convolution is described once by a [Geom] (built with [NewGeom] or
 // [NewTransposeGeom], which validate the sizes and return errors that name the
-// bad value). Convolutions run as im2col followed by one GEMM per batch item
-// (K. Chellapilla, S. Puri, P. Simard, "High performance convolutional neural
-// networks for document processing", 2006): the input patch under every
-// output pixel becomes one column of a [C·KH·KW, OH·OW] matrix, so the whole
-// convolution is the product of the [K, C·KH·KW] filter matrix with it. The
+// bad value). Convolutions run as im2col followed by GEMM (K. Chellapilla,
+// S. Puri, P. Simard, "High performance convolutional neural networks for
+// document processing", 2006): the input patch under every output pixel
+// becomes one column of a [C·KH·KW, OH·OW] matrix, so the whole convolution
+// is the product of the [K, C·KH·KW] filter matrix with it. Small images are
+// batched: the patch matrices of a chunk of images sit side by side, so one
+// GEMM serves the chunk (see minChunkCols in conv.go). The
 // backward passes are the matching products: the data gradient is col2im of
 // Wᵀ·dY and the filter gradient is dY·colᵀ summed over the batch. A
 // transposed convolution is the adjoint of a convolution, so it reuses the
