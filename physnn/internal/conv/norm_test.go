@@ -1,6 +1,7 @@
 package conv
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -104,63 +105,68 @@ func TestNormBackwardFiniteDifferences(t *testing.T) {
 	const eps, step, tol = 1e-3, 1e-6, 1e-6
 	for _, training := range []bool{true, false} {
 		for i, tc := range normCases {
-			name := tc.name + map[bool]string{true: "/train", false: "/eval"}[training]
-			t.Run(name, func(t *testing.T) {
-				rng := rand.New(rand.NewPCG(uint64(i), 5))
-				x := randSlice(rng, tc.n*tc.c*tc.s)
-				r := randSlice(rng, len(x))
-				gamma, beta := randSlice(rng, tc.c), randSlice(rng, tc.c)
-				if !tc.affine {
-					gamma, beta = nil, nil
-				}
-				runMean, runVar := randSlice(rng, tc.c), randSlice(rng, tc.c)
-				for j := range runVar {
-					runVar[j] = 0.5 + runVar[j]*runVar[j]
-				}
-				loss := func() float64 {
+			for _, parallel := range []bool{false, true} {
+				name := fmt.Sprintf("%s/training=%v/parallel=%v", tc.name, training, parallel)
+				t.Run(name, func(t *testing.T) {
+					if parallel {
+						forceParallel(t)
+					}
+					rng := rand.New(rand.NewPCG(uint64(i), 5))
+					x := randSlice(rng, tc.n*tc.c*tc.s)
+					r := randSlice(rng, len(x))
+					gamma, beta := randSlice(rng, tc.c), randSlice(rng, tc.c)
+					if !tc.affine {
+						gamma, beta = nil, nil
+					}
+					runMean, runVar := randSlice(rng, tc.c), randSlice(rng, tc.c)
+					for j := range runVar {
+						runVar[j] = 0.5 + runVar[j]*runVar[j]
+					}
+					loss := func() float64 {
+						y := make([]float64, len(x))
+						mean, invStd := make([]float64, tc.c), make([]float64, tc.c)
+						if training {
+							NormTrainForward(tc.n, tc.c, tc.s, x, gamma, beta, eps, 0, y, mean, invStd, nil, nil)
+						} else {
+							NormEvalForward(tc.n, tc.c, tc.s, x, gamma, beta, runMean, runVar, eps, y, invStd)
+						}
+						var l float64
+						for j := range y {
+							l += r[j] * y[j]
+						}
+						return l
+					}
+					numeric := func(v []float64) []float64 {
+						g := make([]float64, len(v))
+						for j := range v {
+							old := v[j]
+							v[j] = old + step
+							lp := loss()
+							v[j] = old - step
+							lm := loss()
+							v[j] = old
+							g[j] = (lp - lm) / (2 * step)
+						}
+						return g
+					}
 					y := make([]float64, len(x))
 					mean, invStd := make([]float64, tc.c), make([]float64, tc.c)
+					dx := make([]float64, len(x))
+					dgamma, dbeta := make([]float64, tc.c), make([]float64, tc.c)
 					if training {
 						NormTrainForward(tc.n, tc.c, tc.s, x, gamma, beta, eps, 0, y, mean, invStd, nil, nil)
+						NormTrainBackward(tc.n, tc.c, tc.s, x, r, gamma, mean, invStd, dx, dgamma, dbeta)
 					} else {
 						NormEvalForward(tc.n, tc.c, tc.s, x, gamma, beta, runMean, runVar, eps, y, invStd)
+						NormEvalBackward(tc.n, tc.c, tc.s, x, r, gamma, runMean, invStd, dx, dgamma, dbeta)
 					}
-					var l float64
-					for j := range y {
-						l += r[j] * y[j]
+					assertClose(t, "dx", dx, numeric(x), tol)
+					if tc.affine {
+						assertClose(t, "dgamma", dgamma, numeric(gamma), tol)
+						assertClose(t, "dbeta", dbeta, numeric(beta), tol)
 					}
-					return l
-				}
-				numeric := func(v []float64) []float64 {
-					g := make([]float64, len(v))
-					for j := range v {
-						old := v[j]
-						v[j] = old + step
-						lp := loss()
-						v[j] = old - step
-						lm := loss()
-						v[j] = old
-						g[j] = (lp - lm) / (2 * step)
-					}
-					return g
-				}
-				y := make([]float64, len(x))
-				mean, invStd := make([]float64, tc.c), make([]float64, tc.c)
-				dx := make([]float64, len(x))
-				dgamma, dbeta := make([]float64, tc.c), make([]float64, tc.c)
-				if training {
-					NormTrainForward(tc.n, tc.c, tc.s, x, gamma, beta, eps, 0, y, mean, invStd, nil, nil)
-					NormTrainBackward(tc.n, tc.c, tc.s, x, r, gamma, mean, invStd, dx, dgamma, dbeta)
-				} else {
-					NormEvalForward(tc.n, tc.c, tc.s, x, gamma, beta, runMean, runVar, eps, y, invStd)
-					NormEvalBackward(tc.n, tc.c, tc.s, x, r, gamma, runMean, invStd, dx, dgamma, dbeta)
-				}
-				assertClose(t, "dx", dx, numeric(x), tol)
-				if tc.affine {
-					assertClose(t, "dgamma", dgamma, numeric(gamma), tol)
-					assertClose(t, "dbeta", dbeta, numeric(beta), tol)
-				}
-			})
+				})
+			}
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package conv
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -18,57 +19,62 @@ func TestPoolAgainstDirectLoops(t *testing.T) {
 		{"whole_image", 2, 2, 3, 4, 3, 4, 1, 1},
 		{"jet_33_pool2", 2, 2, 33, 33, 2, 2, 2, 2},
 	}
-	for i, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			g, err := NewPoolGeom(tc.c, tc.h, tc.w, tc.kh, tc.kw, tc.sh, tc.sw)
-			if err != nil {
-				t.Fatal(err)
-			}
-			rng := rand.New(rand.NewPCG(uint64(i), 3))
-			x := randSlice(rng, tc.n*g.InSize())
-			dy := randSlice(rng, tc.n*g.OutSize())
-			wantMax := make([]float64, tc.n*g.OutSize())
-			wantAvg := make([]float64, tc.n*g.OutSize())
-			wantDXMax := make([]float64, len(x))
-			wantDXAvg := make([]float64, len(x))
-			for p := 0; p < tc.n*tc.c; p++ {
-				for oh := 0; oh < g.OH; oh++ {
-					for ow := 0; ow < g.OW; ow++ {
-						o := (p*g.OH+oh)*g.OW + ow
-						best, bestIdx, sum := math.Inf(-1), -1, 0.0
-						for kh := 0; kh < tc.kh; kh++ {
-							for kw := 0; kw < tc.kw; kw++ {
-								idx := (p*tc.h+oh*tc.sh+kh)*tc.w + ow*tc.sw + kw
-								sum += x[idx]
-								if x[idx] > best {
-									best, bestIdx = x[idx], idx
+	for _, parallel := range []bool{false, true} {
+		for i, tc := range cases {
+			t.Run(fmt.Sprintf("%s/parallel=%v", tc.name, parallel), func(t *testing.T) {
+				if parallel {
+					forceParallel(t)
+				}
+				g, err := NewPoolGeom(tc.c, tc.h, tc.w, tc.kh, tc.kw, tc.sh, tc.sw)
+				if err != nil {
+					t.Fatal(err)
+				}
+				rng := rand.New(rand.NewPCG(uint64(i), 3))
+				x := randSlice(rng, tc.n*g.InSize())
+				dy := randSlice(rng, tc.n*g.OutSize())
+				wantMax := make([]float64, tc.n*g.OutSize())
+				wantAvg := make([]float64, tc.n*g.OutSize())
+				wantDXMax := make([]float64, len(x))
+				wantDXAvg := make([]float64, len(x))
+				for p := 0; p < tc.n*tc.c; p++ {
+					for oh := 0; oh < g.OH; oh++ {
+						for ow := 0; ow < g.OW; ow++ {
+							o := (p*g.OH+oh)*g.OW + ow
+							best, bestIdx, sum := math.Inf(-1), -1, 0.0
+							for kh := 0; kh < tc.kh; kh++ {
+								for kw := 0; kw < tc.kw; kw++ {
+									idx := (p*tc.h+oh*tc.sh+kh)*tc.w + ow*tc.sw + kw
+									sum += x[idx]
+									if x[idx] > best {
+										best, bestIdx = x[idx], idx
+									}
 								}
 							}
-						}
-						area := float64(tc.kh * tc.kw)
-						wantMax[o], wantAvg[o] = best, sum/area
-						wantDXMax[bestIdx] += dy[o]
-						for kh := 0; kh < tc.kh; kh++ {
-							for kw := 0; kw < tc.kw; kw++ {
-								wantDXAvg[(p*tc.h+oh*tc.sh+kh)*tc.w+ow*tc.sw+kw] += dy[o] / area
+							area := float64(tc.kh * tc.kw)
+							wantMax[o], wantAvg[o] = best, sum/area
+							wantDXMax[bestIdx] += dy[o]
+							for kh := 0; kh < tc.kh; kh++ {
+								for kw := 0; kw < tc.kw; kw++ {
+									wantDXAvg[(p*tc.h+oh*tc.sh+kh)*tc.w+ow*tc.sw+kw] += dy[o] / area
+								}
 							}
 						}
 					}
 				}
-			}
-			y := make([]float64, tc.n*g.OutSize())
-			argmax := make([]int32, len(y))
-			MaxPoolForward(&g, tc.n, x, y, argmax)
-			assertClose(t, "max y", y, wantMax, 0)
-			dx := randSlice(rng, len(x))
-			MaxPoolBackward(&g, tc.n, dy, argmax, dx)
-			assertClose(t, "max dx", dx, wantDXMax, closeTol)
+				y := make([]float64, tc.n*g.OutSize())
+				argmax := make([]int32, len(y))
+				MaxPoolForward(&g, tc.n, x, y, argmax)
+				assertClose(t, "max y", y, wantMax, 0)
+				dx := randSlice(rng, len(x))
+				MaxPoolBackward(&g, tc.n, dy, argmax, dx)
+				assertClose(t, "max dx", dx, wantDXMax, closeTol)
 
-			AvgPoolForward(&g, tc.n, x, y)
-			assertClose(t, "avg y", y, wantAvg, closeTol)
-			AvgPoolBackward(&g, tc.n, dy, dx)
-			assertClose(t, "avg dx", dx, wantDXAvg, closeTol)
-		})
+				AvgPoolForward(&g, tc.n, x, y)
+				assertClose(t, "avg y", y, wantAvg, closeTol)
+				AvgPoolBackward(&g, tc.n, dy, dx)
+				assertClose(t, "avg dx", dx, wantDXAvg, closeTol)
+			})
+		}
 	}
 }
 

@@ -135,3 +135,11 @@ func parallelBatch(n, p int, body func(worker, lo, hi int)) {
 		}
 	}
 }
+
+// parallelRange calls body(lo, hi) on contiguous chunks of 0..count-1 in
+// parallel when the work (count items of cost operations each) pays for the
+// goroutines, and on the whole range otherwise. The items must be
+// independent: pooling planes, batch-norm channels.
+func parallelRange(count, cost int, body func(lo, hi int)) {
+	parallelBatch(count, workers(count, cost), func(_, lo, hi int) { body(lo, hi) })
+}
