@@ -1,0 +1,168 @@
+package eval
+
+import (
+	"context"
+	"fmt"
+	"go/ast"
+	"reflect"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unsafe"
+
+	"github.com/traefik/yaegi/interp"
+)
+
+// stopGrace is how long an interrupted cell may take to notice the stop. An
+// interpreted loop notices at its next instruction (microseconds); a cell
+// blocked in a compiled call (time.Sleep, a long library call) cannot be
+// stopped, so after this it is abandoned and Execute returns anyway, keeping
+// the one-second promise of the protocol.
+const stopGrace = 500 * time.Millisecond
+
+// yaegiHandle reaches the cancellation state inside a yaegi v0.16.1
+// Interpreter. yaegi's EvalWithContext cancels by bumping a run id that every
+// interpreted instruction compares with its frame's, which also kills the
+// goroutines and callbacks of earlier cells. Holding the fields lets the
+// kernel bump the id for the interrupted cell only as long as it takes that
+// cell to stop, then put it back, so earlier goroutines that were blocked and
+// widget callbacks keep working (decisions.md: "re-arm whatever the cancel
+// disarmed").
+//
+// The fields are unexported, so they are found by name with reflect; if a
+// yaegi upgrade renames them, rearm reports false and interrupts fall back to
+// yaegi's own (non re-arming) cancellation.
+type yaegiHandle struct {
+	yi *interp.Interpreter
+
+	id         *uint64
+	mu         *sync.RWMutex
+	done       *chan struct{}
+	cancelChan *bool
+}
+
+func newHandle(yi *interp.Interpreter) *yaegiHandle {
+	h := &yaegiHandle{yi: yi}
+	v := reflect.ValueOf(yi).Elem()
+	field := func(name string, want reflect.Type) unsafe.Pointer {
+		f := v.FieldByName(name)
+		if !f.IsValid() || f.Type() != want {
+			return nil
+		}
+		return unsafe.Pointer(f.UnsafeAddr())
+	}
+	id := field("id", reflect.TypeFor[uint64]())
+	mu := field("mutex", reflect.TypeFor[sync.RWMutex]())
+	done := field("done", reflect.TypeFor[chan struct{}]())
+	cc := field("cancelChan", reflect.TypeFor[bool]())
+	if id != nil && mu != nil && done != nil && cc != nil {
+		h.id, h.mu, h.done, h.cancelChan = (*uint64)(id), (*sync.RWMutex)(mu), (*chan struct{})(done), (*bool)(cc)
+	}
+	return h
+}
+
+// rearm reports whether the handle can stop one cell and re-arm the rest.
+func (h *yaegiHandle) rearm() bool { return h.id != nil }
+
+// hostPanic is a panic raised by yaegi itself (not by the user's code), for
+// instance log.Panic("nil type") while compiling syntax it does not support.
+type hostPanic struct {
+	value any
+	stack []byte
+}
+
+func (p *hostPanic) Error() string { return fmt.Sprint(p.value) }
+
+// errInterrupted is returned when ctx was cancelled while a piece ran.
+var errInterrupted = fmt.Errorf("eval: interrupted")
+
+// compileRun compiles node with yaegi and runs it, under recover and
+// cancellation. Only one compileRun or runProgram runs at a time.
+func (h *yaegiHandle) compileRun(ctx context.Context, node ast.Node) (reflect.Value, error) {
+	if !h.rearm() {
+		return h.fallbackRun(ctx, node)
+	}
+	return h.protect(ctx, func() (reflect.Value, error) {
+		prog, err := h.yi.CompileAST(node)
+		if err != nil {
+			return reflect.Value{}, err
+		}
+		return h.yi.Execute(prog)
+	})
+}
+
+// runProgram runs a program compiled earlier, under recover and
+// cancellation.
+func (h *yaegiHandle) runProgram(ctx context.Context, prog *interp.Program) (reflect.Value, error) {
+	if !h.rearm() {
+		return h.yi.ExecuteWithContext(ctx, prog)
+	}
+	return h.protect(ctx, func() (reflect.Value, error) { return h.yi.Execute(prog) })
+}
+
+// protect runs fn on its own goroutine, turning host panics into errors and
+// stopping the interpreted code when ctx is cancelled.
+func (h *yaegiHandle) protect(ctx context.Context, fn func() (reflect.Value, error)) (reflect.Value, error) {
+	h.mu.Lock()
+	*h.done = make(chan struct{})
+	*h.cancelChan = true
+	h.mu.Unlock()
+
+	type result struct {
+		v   reflect.Value
+		err error
+	}
+	finished := make(chan result, 1)
+	go func() {
+		var res result
+		defer func() {
+			if r := recover(); r != nil {
+				res = result{err: &hostPanic{value: r, stack: debug.Stack()}}
+			}
+			finished <- res
+		}()
+		res.v, res.err = fn()
+	}()
+
+	select {
+	case res := <-finished:
+		return res.v, res.err
+	case <-ctx.Done():
+	}
+
+	// Stop the interpreted code, wait for this cell to notice, then put the
+	// run id back so earlier cells' goroutines and callbacks run again.
+	old := atomic.LoadUint64(h.id)
+	atomic.AddUint64(h.id, 1)
+	h.mu.Lock()
+	close(*h.done)
+	h.mu.Unlock()
+	select {
+	case <-finished:
+		atomic.CompareAndSwapUint64(h.id, old+1, old)
+	case <-time.After(stopGrace):
+		// Stuck in compiled code: leave the id bumped so the cell stops as
+		// soon as the compiled call returns.
+	}
+	return reflect.Value{}, errInterrupted
+}
+
+// fallbackRun uses yaegi's EvalWithContext machinery when the handle could
+// not find the fields it needs.
+func (h *yaegiHandle) fallbackRun(ctx context.Context, node ast.Node) (v reflect.Value, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &hostPanic{value: r, stack: debug.Stack()}
+		}
+	}()
+	prog, err := h.yi.CompileAST(node)
+	if err != nil {
+		return v, err
+	}
+	v, err = h.yi.ExecuteWithContext(ctx, prog)
+	if ctx.Err() != nil {
+		return v, errInterrupted
+	}
+	return v, err
+}
