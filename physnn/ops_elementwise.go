@@ -397,7 +397,7 @@ func unary(op unop, x *Tensor, p float64) *Tensor {
 	out := x.ws.alloc(x.dt, x.shape)
 	if x.dt == f64 {
 		unaryLoop(op, p, out.st.f64, c.f64s())
-	} else {
+	} else if !fastUnary32(op, out.st.f32, c.f32s()) {
 		unaryLoop(op, float32(p), out.st.f32, c.f32s())
 	}
 	return out

@@ -1,0 +1,91 @@
+package physnn
+
+import "math"
+
+// float32 versions of exp, sigmoid and tanh for the activations of float32
+// networks: math.Exp works in float64 and costs several times more than a
+// float32 evaluation needs. The float64 path keeps the math package.
+// Coefficients are Cephes' single-precision ones (S. L. Moshier, Cephes
+// Math Library, expf.c and tanhf.c), accurate to about 1 ulp.
+
+// exp32 returns e^x. Outside |x| < 87 (where 2^n scaling could leave the
+// normal range) and for NaN it defers to math.Exp.
+func exp32(x float32) float32 {
+	if !(x > -87 && x < 87) {
+		return float32(math.Exp(float64(x)))
+	}
+	const (
+		log2e = 1.44269504088896341
+		ln2Hi = 0.693359375 // ln 2 split in two so n·ln2Hi is exact
+		ln2Lo = -2.12194440e-4
+	)
+	n := float32(math.Floor(float64(log2e*x + 0.5)))
+	r := x - n*ln2Hi - n*ln2Lo
+	p := float32(1.9875691500e-4)
+	p = p*r + 1.3981999507e-3
+	p = p*r + 8.3334519073e-3
+	p = p*r + 4.1665795894e-2
+	p = p*r + 1.6666665459e-1
+	p = p*r + 5.0000001201e-1
+	y := p*r*r + r + 1
+	// Multiply by 2^n through the exponent bits; |n| ≤ 126 here.
+	return y * math.Float32frombits(uint32(int32(n)+127)<<23)
+}
+
+// sigmoid32 returns 1/(1+e^-x) without overflow.
+func sigmoid32(x float32) float32 {
+	if x >= 0 {
+		return 1 / (1 + exp32(-x))
+	}
+	e := exp32(x)
+	return e / (1 + e)
+}
+
+// tanh32 returns tanh x: a polynomial near 0 (where 1 - 2/(e^2x+1) would
+// cancel), the exponential form elsewhere, and ±1 beyond |x| = 9 where
+// float32 rounds tanh to 1.
+func tanh32(x float32) float32 {
+	ax := x
+	if ax < 0 {
+		ax = -ax
+	}
+	switch {
+	case ax != ax:
+		return x
+	case ax < 0.625:
+		z := x * x
+		return ((((-5.70498872745e-3*z+2.06390887954e-2)*z-5.37397155531e-2)*z+1.33314422036e-1)*z-3.33332819422e-1)*z*x + x
+	case ax > 9:
+		if x < 0 {
+			return -1
+		}
+		return 1
+	}
+	t := 1 - 2/(exp32(2*ax)+1)
+	if x < 0 {
+		return -t
+	}
+	return t
+}
+
+// fastUnary32 runs the float32 fast paths of unaryLoop; it reports false
+// for ops without one.
+func fastUnary32(op unop, dst, x []float32) bool {
+	switch op {
+	case uExp:
+		for i, v := range x {
+			dst[i] = exp32(v)
+		}
+	case uSigmoid:
+		for i, v := range x {
+			dst[i] = sigmoid32(v)
+		}
+	case uTanh:
+		for i, v := range x {
+			dst[i] = tanh32(v)
+		}
+	default:
+		return false
+	}
+	return true
+}

@@ -1,0 +1,55 @@
+package physnn
+
+import (
+	"math"
+	"testing"
+)
+
+// TestFastMath32 compares the float32 fast paths with float64 math on a
+// dense sweep including the branch boundaries. The bound, 4 float32 ulps
+// relative (4·2⁻²³ ≈ 4.8e-7), covers Cephes' ~1 ulp plus rounding of the
+// argument reduction; near tanh's zero the bound is absolute.
+func TestFastMath32(t *testing.T) {
+	const ulps = 4.0 / (1 << 23)
+	cases := []struct {
+		name string
+		f32  func(float32) float32
+		f64  func(float64) float64
+		lo   float32
+		hi   float32
+	}{
+		{"exp", exp32, math.Exp, -100, 88},
+		{"sigmoid", sigmoid32, sigmoid, -100, 100},
+		{"tanh", tanh32, math.Tanh, -20, 20},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			const n = 200001
+			worst := 0.0
+			for i := 0; i < n; i++ {
+				x := tc.lo + (tc.hi-tc.lo)*float32(i)/(n-1)
+				got, want := float64(tc.f32(x)), tc.f64(float64(x))
+				err := math.Abs(got - want)
+				if want != 0 {
+					err /= math.Max(math.Abs(want), 1e-30)
+				}
+				if math.Abs(want) < 1e-37 { // float32 denormals: absolute
+					err = math.Abs(got - want)
+				}
+				worst = math.Max(worst, err)
+				if err > ulps {
+					t.Fatalf("%s(%v) = %v, want %v (relative error %.3g)", tc.name, x, got, want, err)
+				}
+			}
+			t.Logf("worst relative error %.3g", worst)
+		})
+	}
+	for _, f := range []func(float32) float32{exp32, sigmoid32, tanh32} {
+		if v := f(float32(math.NaN())); v == v {
+			t.Errorf("NaN input gave %v", v)
+		}
+	}
+	if exp32(float32(math.Inf(1))) != float32(math.Inf(1)) || exp32(float32(math.Inf(-1))) != 0 {
+		t.Error("exp32 of ±Inf")
+	}
+}
