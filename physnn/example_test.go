@@ -89,3 +89,23 @@ func ExampleNoGrad() {
 	})
 	// Output: Tensor[2] [3 3] false
 }
+
+func ExampleWorkspace() {
+	// Repeated steps draw their intermediate buffers from one workspace.
+	w := physnn.New([]float32{0.5, -0.5}, 2, 1).SetRequiresGrad(true)
+	x := physnn.New([]float32{1, 2, 3, 4}, 2, 2)
+	ws := physnn.NewWorkspace()
+	var kept *physnn.Tensor
+	for step := 0; step < 3; step++ {
+		ws.Reset() // the previous step's results are recycled from here on
+		w.ZeroGrad()
+		pred := ws.Use(x).MatMul(w)
+		if err := pred.Sum().Backward(); err != nil {
+			fmt.Println(err)
+			return
+		}
+		kept = pred.Clone() // a heap copy outlives the next Reset
+	}
+	fmt.Println(kept, w.Grad())
+	// Output: Tensor[2 1] [[-0.5] [-0.5]] Tensor[2 1] [[4] [6]]
+}
