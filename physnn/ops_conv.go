@@ -76,7 +76,10 @@ func (o ConvOptions) explicitPadding() conv.Padding {
 //
 //	conv2d [8 3 32 32] x [16 2 3 3]: input has 3 channels but the weight expects 2 (weight is [out, in, kH, kW])
 //
-// float64 inputs (see [New64]) run the same kernels in float64.
+// float64 inputs (see [New64]) run the same kernels in float64. A long
+// convolution polls [Canceled] every few milliseconds and, when the cell is
+// interrupted, returns a tensor holding the context's error (its backward
+// pass likewise makes Backward return it).
 func Conv2D(x, w, b *Tensor, o ConvOptions) *Tensor {
 	const op = "conv2d"
 	inputs := convInputs(x, w, b)
@@ -108,21 +111,25 @@ func conv2d[T float](x, w, b *Tensor, g conv.Geom) *Tensor {
 	n := x.shape[0]
 	xs, wv, bv := dtypeValues[T](x), dtypeValues[T](w), dtypeValues[T](b)
 	out := alloc(dtypeOf[T](), []int{n, g.K, g.OH, g.OW})
-	ws := conv.Acquire[T]()
-	conv.Forward(&g, n, xs, wv, bv, elems[T](out.st), ws)
+	ws := acquireConvWorkspace[T]()
+	err := conv.Forward(&g, n, xs, wv, bv, elems[T](out.st), ws)
 	conv.Release(ws)
+	if err != nil {
+		return errTensor(fmt.Errorf("physnn: conv2d: %w", err))
+	}
 	return record(out, "conv2d", convInputs(x, w, b), func(grad *Tensor) []*Tensor {
 		dy := dtypeValues[T](grad)
-		ws := conv.Acquire[T]()
+		ws := acquireConvWorkspace[T]()
 		defer conv.Release(ws)
 		grads := make([]*Tensor, 2, 3)
+		var err error
 		if x.requiresGrad {
 			grads[0] = alloc(dtypeOf[T](), x.shape)
-			conv.BackwardData(&g, n, dy, wv, elems[T](grads[0].st), ws)
+			err = conv.BackwardData(&g, n, dy, wv, elems[T](grads[0].st), ws)
 		}
-		if w.requiresGrad {
+		if w.requiresGrad && err == nil {
 			grads[1] = alloc(dtypeOf[T](), w.shape)
-			conv.BackwardFilter(&g, n, xs, dy, elems[T](grads[1].st), ws)
+			err = conv.BackwardFilter(&g, n, xs, dy, elems[T](grads[1].st), ws)
 		}
 		if b != nil {
 			var gb *Tensor
@@ -132,7 +139,7 @@ func conv2d[T float](x, w, b *Tensor, g conv.Geom) *Tensor {
 			}
 			grads = append(grads, gb)
 		}
-		return grads
+		return interruptedGrads("conv2d", grads, err)
 	})
 }
 
@@ -192,21 +199,25 @@ func convTranspose2d[T float](x, w, b *Tensor, g conv.Geom) *Tensor {
 	n := x.shape[0]
 	xs, wv, bv := dtypeValues[T](x), dtypeValues[T](w), dtypeValues[T](b)
 	out := alloc(dtypeOf[T](), []int{n, g.C, g.H, g.W})
-	ws := conv.Acquire[T]()
-	conv.TransposeForward(&g, n, xs, wv, bv, elems[T](out.st), ws)
+	ws := acquireConvWorkspace[T]()
+	err := conv.TransposeForward(&g, n, xs, wv, bv, elems[T](out.st), ws)
 	conv.Release(ws)
+	if err != nil {
+		return errTensor(fmt.Errorf("physnn: conv_transpose2d: %w", err))
+	}
 	return record(out, "conv_transpose2d", convInputs(x, w, b), func(grad *Tensor) []*Tensor {
 		dy := dtypeValues[T](grad)
-		ws := conv.Acquire[T]()
+		ws := acquireConvWorkspace[T]()
 		defer conv.Release(ws)
 		grads := make([]*Tensor, 2, 3)
+		var err error
 		if x.requiresGrad {
 			grads[0] = alloc(dtypeOf[T](), x.shape)
-			conv.TransposeBackwardData(&g, n, dy, wv, elems[T](grads[0].st), ws)
+			err = conv.TransposeBackwardData(&g, n, dy, wv, elems[T](grads[0].st), ws)
 		}
-		if w.requiresGrad {
+		if w.requiresGrad && err == nil {
 			grads[1] = alloc(dtypeOf[T](), w.shape)
-			conv.TransposeBackwardFilter(&g, n, xs, dy, elems[T](grads[1].st), ws)
+			err = conv.TransposeBackwardFilter(&g, n, xs, dy, elems[T](grads[1].st), ws)
 		}
 		if b != nil {
 			var gb *Tensor
@@ -216,8 +227,31 @@ func convTranspose2d[T float](x, w, b *Tensor, g conv.Geom) *Tensor {
 			}
 			grads = append(grads, gb)
 		}
-		return grads
+		return interruptedGrads("conv_transpose2d", grads, err)
 	})
+}
+
+// acquireConvWorkspace returns a pooled workspace whose kernels stop early
+// when the cell is interrupted (see Canceled).
+func acquireConvWorkspace[T float]() *conv.Workspace[T] {
+	ws := conv.Acquire[T]()
+	ws.Interrupt = Canceled
+	return ws
+}
+
+// interruptedGrads returns grads unchanged when err is nil; otherwise every
+// gradient becomes a tensor holding err, so Backward stops and reports the
+// interrupt (errors.Is(err, context.Canceled) holds) instead of applying a
+// partial gradient.
+func interruptedGrads(op string, grads []*Tensor, err error) []*Tensor {
+	if err == nil {
+		return grads
+	}
+	e := errTensor(fmt.Errorf("physnn: %s backward: %w", op, err))
+	for i := range grads {
+		grads[i] = e
+	}
+	return grads
 }
 
 // convInputs lists the op's inputs for the graph, leaving out a nil bias.

@@ -1,6 +1,7 @@
 package physnn_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -306,4 +307,35 @@ func ExampleConvTranspose2D() {
 	fmt.Println(physnn.ConvTranspose2D(x, w, nil, physnn.ConvOptions{Stride: 2, Padding: 1}).Shape())
 	// Output:
 	// [1 3 10 10]
+}
+
+// TestConvInterrupt checks that a canceled cell context stops Conv2D and
+// ConvTranspose2D, forward and backward, with an error wrapping the
+// context's.
+func TestConvInterrupt(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	physnn.SetCancelContext(ctx)
+	t.Cleanup(func() { physnn.SetCancelContext(nil) })
+
+	x := randTensor(1, 2, 2, 9, 9).SetRequiresGrad(true)
+	w := randTensor(2, 3, 2, 3, 3).SetRequiresGrad(true)
+	y := physnn.Conv2D(x, w, nil, physnn.ConvOptions{})
+	yt := physnn.ConvTranspose2D(y, w, nil, physnn.ConvOptions{})
+	if err := yt.Err(); err != nil {
+		t.Fatalf("before cancel: %v", err)
+	}
+	cancel()
+	if err := yt.Sum().Backward(); !errors.Is(err, context.Canceled) {
+		t.Errorf("Backward after cancel: err = %v, want context.Canceled", err)
+	}
+	if err := physnn.Conv2D(x, w, nil, physnn.ConvOptions{}).Err(); !errors.Is(err, context.Canceled) {
+		t.Errorf("Conv2D after cancel: err = %v, want context.Canceled", err)
+	}
+	if err := physnn.ConvTranspose2D(y, w, nil, physnn.ConvOptions{}).Err(); !errors.Is(err, context.Canceled) {
+		t.Errorf("ConvTranspose2D after cancel: err = %v, want context.Canceled", err)
+	}
+	physnn.SetCancelContext(nil)
+	if err := physnn.Conv2D(x, w, nil, physnn.ConvOptions{}).Err(); err != nil {
+		t.Errorf("after removing the hook: %v", err)
+	}
 }

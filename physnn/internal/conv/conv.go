@@ -70,8 +70,9 @@ func scatterChannels[T Float](src []T, lo, m, k, plane int, dst, bias []T) {
 // Forward computes the convolution y = x ⋆ w + bias for a batch of n images:
 // x is [n, C, H, W], w is [K, C, KH, KW], bias is [K] or nil, and y
 // ([n, K, OH, OW]) is overwritten. ws may be nil (scratch is then
-// allocated).
-func Forward[T Float](g *Geom, n int, x, w, bias, y []T, ws *Workspace[T]) {
+// allocated). It returns nil, or the error of ws.Interrupt if that stopped
+// it early; the other kernels with an error result do the same.
+func Forward[T Float](g *Geom, n int, x, w, bias, y []T, ws *Workspace[T]) error {
 	if ws == nil {
 		ws = new(Workspace[T])
 	}
@@ -85,6 +86,9 @@ func Forward[T Float](g *Geom, n int, x, w, bias, y []T, ws *Workspace[T]) {
 				col = ws.colBuf(worker, rows*cols)
 			}
 			for i := lo; i < hi; i++ {
+				if ws.stopped(worker) {
+					return
+				}
 				xi, yi := x[i*in:(i+1)*in], y[i*out:(i+1)*out]
 				c := xi
 				if col != nil {
@@ -102,6 +106,9 @@ func Forward[T Float](g *Geom, n int, x, w, bias, y []T, ws *Workspace[T]) {
 		col := ws.colBuf(worker, rows*chunk*cols)
 		ym := ws.matBuf(worker, g.K*chunk*cols)
 		for i := lo; i < hi; i += chunk {
+			if ws.stopped(worker) {
+				return
+			}
 			m := min(chunk, hi-i)
 			ld := m * cols
 			for j := 0; j < m; j++ {
@@ -112,13 +119,14 @@ func Forward[T Float](g *Geom, n int, x, w, bias, y []T, ws *Workspace[T]) {
 			scatterChannels(ym, i, m, g.K, cols, y, bias)
 		}
 	})
+	return ws.firstErr()
 }
 
 // BackwardData computes the gradient of a convolution with respect to its
 // input: dx = col2im(Wᵀ·dy) for every batch item. dy is [n, K, OH, OW], w is
 // [K, C, KH, KW], and dx ([n, C, H, W]) is overwritten. This is also the
 // forward pass of the transposed convolution described by g.
-func BackwardData[T Float](g *Geom, n int, dy, w, dx []T, ws *Workspace[T]) {
+func BackwardData[T Float](g *Geom, n int, dy, w, dx []T, ws *Workspace[T]) error {
 	if ws == nil {
 		ws = new(Workspace[T])
 	}
@@ -129,6 +137,9 @@ func BackwardData[T Float](g *Geom, n int, dy, w, dx []T, ws *Workspace[T]) {
 		if chunk == 1 && g.identityCol() {
 			// 1×1 stride-1 convolution: the patch matrix is the image.
 			for i := lo; i < hi; i++ {
+				if ws.stopped(worker) {
+					return
+				}
 				matmul(true, false, rows, cols, g.K, 1, w, rows, dy[i*out:(i+1)*out], cols, 0, dx[i*in:(i+1)*in], cols)
 			}
 			return
@@ -139,6 +150,9 @@ func BackwardData[T Float](g *Geom, n int, dy, w, dx []T, ws *Workspace[T]) {
 			dym = ws.matBuf(worker, g.K*chunk*cols)
 		}
 		for i := lo; i < hi; i += chunk {
+			if ws.stopped(worker) {
+				return
+			}
 			m := min(chunk, hi-i)
 			ld := m * cols
 			d := dy[i*out : (i+1)*out] // one image: already [K, OH·OW]
@@ -153,12 +167,13 @@ func BackwardData[T Float](g *Geom, n int, dy, w, dx []T, ws *Workspace[T]) {
 			}
 		}
 	})
+	return ws.firstErr()
 }
 
 // BackwardFilter computes the gradient of a convolution with respect to its
 // weights: dw = Σ_i dy_i·col(x_i)ᵀ. x is [n, C, H, W], dy is [n, K, OH, OW],
 // and dw ([K, C, KH, KW]) is overwritten.
-func BackwardFilter[T Float](g *Geom, n int, x, dy, dw []T, ws *Workspace[T]) {
+func BackwardFilter[T Float](g *Geom, n int, x, dy, dw []T, ws *Workspace[T]) error {
 	if ws == nil {
 		ws = new(Workspace[T])
 	}
@@ -183,6 +198,9 @@ func BackwardFilter[T Float](g *Geom, n int, x, dy, dw []T, ws *Workspace[T]) {
 			clear(acc)
 		}
 		for i := lo; i < hi; i += chunk {
+			if ws.stopped(worker) {
+				return
+			}
 			m := min(chunk, hi-i)
 			ld := m * cols
 			c, d := col, dy[i*out:(i+1)*out]
@@ -202,12 +220,16 @@ func BackwardFilter[T Float](g *Geom, n int, x, dy, dw []T, ws *Workspace[T]) {
 			beta = 1
 		}
 	})
+	if err := ws.firstErr(); err != nil {
+		return err
+	}
 	for worker := 1; worker < p; worker++ {
 		part := ws.partial[worker][:size]
 		for j, v := range part {
 			dw[j] += v
 		}
 	}
+	return nil
 }
 
 // BiasGrad overwrites db ([channels]) with the sum of dy ([n, channels,
@@ -242,27 +264,30 @@ func addChannelBias[T Float](y, bias []T, plane int) {
 // (PyTorch's ConvTranspose2d layout [in, out, kH, kW]), bias is [C] or nil,
 // and y ([n, C, H, W]) is overwritten. It is the adjoint of [Forward]
 // without bias.
-func TransposeForward[T Float](g *Geom, n int, x, w, bias, y []T, ws *Workspace[T]) {
-	BackwardData(g, n, x, w, y, ws)
+func TransposeForward[T Float](g *Geom, n int, x, w, bias, y []T, ws *Workspace[T]) error {
+	if err := BackwardData(g, n, x, w, y, ws); err != nil {
+		return err
+	}
 	if bias != nil {
 		plane, in := g.H*g.W, g.InSize()
 		for i := 0; i < n; i++ {
 			addChannelBias(y[i*in:(i+1)*in], bias, plane)
 		}
 	}
+	return nil
 }
 
 // TransposeBackwardData computes the input gradient of a transposed
 // convolution: dx ([n, K, OH, OW]) = conv(dy, w), dy being [n, C, H, W].
-func TransposeBackwardData[T Float](g *Geom, n int, dy, w, dx []T, ws *Workspace[T]) {
-	Forward(g, n, dy, w, nil, dx, ws)
+func TransposeBackwardData[T Float](g *Geom, n int, dy, w, dx []T, ws *Workspace[T]) error {
+	return Forward(g, n, dy, w, nil, dx, ws)
 }
 
 // TransposeBackwardFilter computes the weight gradient of a transposed
 // convolution with input x ([n, K, OH, OW]) and output gradient dy
 // ([n, C, H, W]); dw ([K, C, KH, KW]) is overwritten.
-func TransposeBackwardFilter[T Float](g *Geom, n int, x, dy, dw []T, ws *Workspace[T]) {
+func TransposeBackwardFilter[T Float](g *Geom, n int, x, dy, dw []T, ws *Workspace[T]) error {
 	// For y = Aᵀx with A the convolution, dW of ⟨dy, Aᵀ_W x⟩ = ⟨A_W dy, x⟩:
 	// the filter gradient of the forward convolution of dy against x.
-	BackwardFilter(g, n, dy, x, dw, ws)
+	return BackwardFilter(g, n, dy, x, dw, ws)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"runtime"
+	"sync/atomic"
 	"testing"
 )
 
@@ -297,4 +298,43 @@ func TestParallelPanicReachesCaller(t *testing.T) {
 		}
 	})
 	t.Fatal("parallelBatch returned normally")
+}
+
+// TestInterruptStopsKernels checks that every convolution kernel polls
+// Workspace.Interrupt and returns its error, on the serial and the
+// parallel path.
+func TestInterruptStopsKernels(t *testing.T) {
+	stop := errors.New("interrupted")
+	for _, parallel := range []bool{false, true} {
+		t.Run(fmt.Sprintf("parallel=%v", parallel), func(t *testing.T) {
+			if parallel {
+				forceParallel(t)
+			}
+			tc := convCases[8] // parallel_n5
+			g := tc.geom(t)
+			x, w := make([]float64, tc.n*g.InSize()), make([]float64, g.FilterSize())
+			y, dw := make([]float64, tc.n*g.OutSize()), make([]float64, g.FilterSize())
+			var polls atomic.Int32 // workers poll concurrently
+			ws := &Workspace[float64]{Interrupt: func() error { polls.Add(1); return stop }}
+			for name, run := range map[string]func() error{
+				"forward":       func() error { return Forward(&g, tc.n, x, w, nil, y, ws) },
+				"backward data": func() error { return BackwardData(&g, tc.n, y, w, x, ws) },
+				"backward filter": func() error {
+					return BackwardFilter(&g, tc.n, x, y, dw, ws)
+				},
+				"transpose forward": func() error { return TransposeForward(&g, tc.n, y, w, nil, x, ws) },
+			} {
+				if err := run(); err != stop {
+					t.Errorf("%s: err = %v, want the interrupt's error", name, err)
+				}
+			}
+			if polls.Load() == 0 {
+				t.Fatal("Interrupt was never polled")
+			}
+			ws.Interrupt = nil
+			if err := Forward(&g, tc.n, x, w, nil, y, ws); err != nil {
+				t.Fatalf("after clearing Interrupt: %v", err)
+			}
+		})
+	}
 }

@@ -41,7 +41,10 @@
 //
 // # Errors
 //
-// The constructors of geometries return a *[GeomError]; the kernels themselves
+// The convolution kernels poll [Workspace].Interrupt between GEMM chunks and
+// return its error when it asks them to stop, so an interrupted notebook
+// cell does not wait for a whole batch. The constructors of geometries
+// return a *[GeomError]; the kernels themselves
 // assume slices of the sizes the geometry implies and panic (as slice
 // indexing does) when a caller breaks that invariant, which physnn never
 // does after validation.

@@ -11,15 +11,27 @@ import (
 // zero value is ready to use. A Workspace must not be used by two kernel
 // calls at the same time.
 type Workspace[T Float] struct {
-	col     [][]T // per worker: the im2col matrix of one chunk of images
-	mat     [][]T // per worker: a chunk's output or output gradient as one [K, chunk·OH·OW] matrix
-	partial [][]T // per worker: a partial filter gradient
+	// Interrupt, when not nil, is polled by the convolution kernels between
+	// GEMM chunks (every few milliseconds of work). When it returns an
+	// error the kernel stops early, leaving its output partly written, and
+	// returns that error. physnn sets it to physnn.Canceled so a notebook
+	// interrupt stops a long convolution. Release clears it.
+	Interrupt func() error
+
+	errs    []error // per worker: the error Interrupt returned
+	col     [][]T   // per worker: the im2col matrix of one chunk of images
+	mat     [][]T   // per worker: a chunk's output or output gradient as one [K, chunk·OH·OW] matrix
+	partial [][]T   // per worker: a partial filter gradient
 }
 
 // reserve makes room for p workers' buffers. Kernels call it before
 // starting the workers, so each worker then only touches its own slot and
 // the slices of slots never grow concurrently.
 func (ws *Workspace[T]) reserve(p int) {
+	for len(ws.errs) < p {
+		ws.errs = append(ws.errs, nil)
+	}
+	clear(ws.errs)
 	for len(ws.col) < p {
 		ws.col = append(ws.col, nil)
 	}
@@ -29,6 +41,29 @@ func (ws *Workspace[T]) reserve(p int) {
 	for len(ws.partial) < p {
 		ws.partial = append(ws.partial, nil)
 	}
+}
+
+// stopped polls Interrupt for worker i and reports whether it asked to
+// stop, recording its error.
+func (ws *Workspace[T]) stopped(worker int) bool {
+	if ws.Interrupt == nil {
+		return false
+	}
+	if err := ws.Interrupt(); err != nil {
+		ws.errs[worker] = err
+		return true
+	}
+	return false
+}
+
+// firstErr returns the first error a worker recorded in stopped.
+func (ws *Workspace[T]) firstErr() error {
+	for _, err := range ws.errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // matBuf returns worker i's output-matrix buffer of at least size values.
@@ -79,6 +114,7 @@ func Release[T Float](ws *Workspace[T]) {
 	if ws == nil {
 		return
 	}
+	ws.Interrupt = nil
 	switch w := any(ws).(type) {
 	case *Workspace[float32]:
 		pool32.Put(w)
