@@ -17,8 +17,11 @@ package physnn
 // grow the graph nor depend on global state.
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"runtime"
+	"sync"
 	"sync/atomic"
 )
 
@@ -35,31 +38,77 @@ type node struct {
 	epoch    uint64
 }
 
-// noGradDepth counts the NoGrad calls in progress.
-var noGradDepth atomic.Int32
+// noGradCount counts the NoGrad calls in progress in all goroutines, so
+// the common case (none) costs one atomic load per recorded op.
+var noGradCount atomic.Int32
+
+// noGradGoroutines maps the IDs of goroutines inside NoGrad to their
+// nesting depth.
+var noGradGoroutines = struct {
+	sync.Mutex
+	depth map[uint64]int
+}{depth: map[uint64]int{}}
 
 // epochs numbers Backward sweeps, so visits need no per-sweep set.
 var epochs atomic.Uint64
 
-// GradEnabled reports whether ops currently record the graph, that is,
-// whether no NoGrad call is running.
-func GradEnabled() bool { return noGradDepth.Load() == 0 }
+// GradEnabled reports whether ops called by this goroutine record the
+// graph, that is, whether it is not inside NoGrad.
+func GradEnabled() bool {
+	if noGradCount.Load() == 0 {
+		return true
+	}
+	id := goroutineID()
+	noGradGoroutines.Lock()
+	_, off := noGradGoroutines.depth[id]
+	noGradGoroutines.Unlock()
+	return !off
+}
 
-// NoGrad runs fn without recording ops, for evaluation and parameter updates:
-// results do not require grad and hold no graph. The switch is process-wide
-// (Go has no goroutine-local state), so a model trained in one goroutine
-// while another runs NoGrad records nothing during that time; for concurrent
-// evaluation, use Detach on the inputs instead.
+// NoGrad runs fn without recording ops, for evaluation and parameter
+// updates: results do not require grad and hold no graph. It affects only
+// the calling goroutine, so a widget callback evaluating a model under
+// NoGrad does not stop a training loop running at the same time from
+// recording; goroutines that fn starts record as usual.
 func NoGrad(fn func()) {
-	noGradDepth.Add(1)
-	defer noGradDepth.Add(-1)
+	id := goroutineID()
+	noGradGoroutines.Lock()
+	noGradGoroutines.depth[id]++
+	noGradGoroutines.Unlock()
+	noGradCount.Add(1)
+	defer func() {
+		noGradCount.Add(-1)
+		noGradGoroutines.Lock()
+		if noGradGoroutines.depth[id]--; noGradGoroutines.depth[id] == 0 {
+			delete(noGradGoroutines.depth, id)
+		}
+		noGradGoroutines.Unlock()
+	}()
 	fn()
+}
+
+// goroutineID returns the calling goroutine's ID, parsed from the first
+// line of its stack trace ("goroutine 123 [running]:"). Go deliberately
+// hides goroutine IDs; NoGrad needs one only to scope itself, and it is read
+// only while some NoGrad is running.
+func goroutineID() uint64 {
+	var buf [64]byte
+	b := buf[:runtime.Stack(buf[:], false)]
+	b = bytes.TrimPrefix(b, []byte("goroutine "))
+	var id uint64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			break
+		}
+		id = id*10 + uint64(c-'0')
+	}
+	return id
 }
 
 // record attaches the graph node of an op to its result when recording is
 // on and some input requires grad; otherwise the result is a plain tensor.
 func record(out *Tensor, op string, inputs []*Tensor, backward func(g *Tensor) []*Tensor) *Tensor {
-	if out.err != nil || !GradEnabled() {
+	if out.err != nil {
 		return out
 	}
 	need := false
@@ -69,7 +118,7 @@ func record(out *Tensor, op string, inputs []*Tensor, backward func(g *Tensor) [
 			break
 		}
 	}
-	if !need {
+	if !need || !GradEnabled() {
 		return out
 	}
 	out.requiresGrad = true

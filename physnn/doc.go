@@ -80,6 +80,7 @@
 // Tensors are safe for concurrent reads; distinct graphs may be built and
 // differentiated in different goroutines, but one graph must not be
 // differentiated by two goroutines at once, nor two graphs sharing
-// parameters (their gradient buffers would race). [NoGrad] is process-wide.
-// An [RNG] and a [Workspace] are not safe for concurrent use.
+// parameters (their gradient buffers would race). [NoGrad] affects only the
+// calling goroutine. An [RNG] and a [Workspace] are not safe for concurrent
+// use.
 package physnn

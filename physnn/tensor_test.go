@@ -237,3 +237,25 @@ func TestCancel(t *testing.T) {
 		t.Errorf("Canceled allocates %v times per call", allocs)
 	}
 }
+
+func TestNoGradIsPerGoroutine(t *testing.T) {
+	w := physnn.Ones(2).SetRequiresGrad(true)
+	inside, done := make(chan struct{}), make(chan struct{})
+	go physnn.NoGrad(func() {
+		close(inside)
+		<-done // stay inside NoGrad while the test goroutine records
+	})
+	<-inside
+	y := w.Mul(w)
+	enabled := physnn.GradEnabled()
+	close(done)
+	if !enabled || !y.RequiresGrad() {
+		t.Error("NoGrad in another goroutine stopped this one from recording")
+	}
+	physnn.NoGrad(func() {
+		physnn.NoGrad(func() {})
+		if physnn.GradEnabled() {
+			t.Error("a nested NoGrad re-enabled recording on return")
+		}
+	})
+}
