@@ -24,6 +24,7 @@ const (
 // Names the rewrites and the prelude introduce into the interpreter.
 const (
 	finalVar   = "__gophysV"      // interpreted global holding the cell's final value
+	finalTemp  = "__gophysT"      // the final value with its static type, before finalVar
 	genericMin = "__gophysMin"    // interpreted generic fallback for min
 	genericMax = "__gophysMax"    // interpreted generic fallback for max
 	rangeLimit = "__gophysLimit"  // prefix of the hidden bound of a rewritten range-over-int loop

@@ -56,6 +56,9 @@ func (st *state) execError(err error, code string, r *router) *kernel.ExecError 
 	case errors.As(err, &hp):
 		r.takeTrace()
 		msg := fmt.Sprintf("the interpreter failed on this cell (%v); this is a bug or limitation of yaegi, not of your code. The kernel state is kept.", hp.value)
+		if fmt.Sprint(hp.value) == "nil reflect type" {
+			msg += " If the cell assigns a generic function's result with :=, declare the variable with its type instead: var x T = f(...)."
+		}
 		return &kernel.ExecError{Name: "InterpreterError", Value: msg, Traceback: []string{"InterpreterError: " + msg}}
 	}
 	msg := err.Error()

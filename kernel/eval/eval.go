@@ -92,6 +92,7 @@ type state struct {
 	fset *token.FileSet
 
 	imports  map[string]string    // local package name → import path
+	pending  map[string]string    // the running cell's new imports, name → path
 	declared map[string]*declared // top-level names cells declared
 	// result is the final value of the running cell.
 	result *kernel.DisplayData
@@ -112,6 +113,7 @@ type declared struct {
 	typ     string      // guessed type (see typeOracle); "func" for functions
 	results int         // for functions: number of results, -1 when unknown
 	typeDef string      // for types: the definition, to compare redefinitions
+	generic bool        // for functions: has type parameters
 }
 
 func (in *Interpreter) newState() (*state, error) {
@@ -261,6 +263,11 @@ func (st *state) runCell(ctx context.Context, code string) error {
 	if err != nil {
 		return err
 	}
+	st.pending = map[string]string{}
+	defer func() { st.pending = nil }()
+	for _, imp := range imports {
+		st.pending[imp.name] = imp.path
+	}
 	decls, err := st.checkTypes(sc.decls)
 	if err != nil {
 		return err
@@ -268,6 +275,8 @@ func (st *state) runCell(ctx context.Context, code string) error {
 	if name, ok := st.localName("os", imports); ok {
 		rw.osName = name
 	}
+	// Decide about a final value before rewriting changes the calls.
+	final := st.finalValue(ctx, sc, rw)
 	for _, d := range decls {
 		rw.rewrite(d)
 	}
@@ -299,14 +308,72 @@ func (st *state) runCell(ctx context.Context, code string) error {
 	if sc.stmts == nil || len(sc.stmts.List) == 0 {
 		return nil
 	}
-	if sc.lastIsStmt {
-		st.wrapFinalValue(ctx, sc, rw)
+	if final == finalAfterPrefix {
+		// The final call's callee uses names this cell's statements define:
+		// run the statements before it, then probe the callee.
+		list := sc.stmts.List
+		prefix := &ast.BlockStmt{Lbrace: sc.stmts.Lbrace, List: list[:len(list)-1], Rbrace: sc.stmts.Rbrace}
+		if _, err := st.h.compileRun(ctx, prefix); err != nil {
+			return st.explainUndefined(st.explainHostPanic(err, prefix), sc)
+		}
+		st.recordStmts(prefix, rw)
+		final = finalNone
+		if call, ok := ast.Unparen(list[len(list)-1].(*ast.ExprStmt).X).(*ast.CallExpr); ok && st.probeResults(ctx, call.Fun) == 1 {
+			final = finalShow
+		}
+		sc.stmts = &ast.BlockStmt{Lbrace: sc.stmts.Lbrace, List: list[len(list)-1:], Rbrace: sc.stmts.Rbrace}
+	}
+	if final == finalShow {
+		st.wrapFinalValue(sc, rw)
 	}
 	if _, err := st.h.compileRun(ctx, sc.stmts); err != nil {
 		return st.explainUndefined(st.explainHostPanic(err, sc.stmts), sc)
 	}
 	st.recordStmts(sc.stmts, rw)
 	return nil
+}
+
+// finalKind says what becomes of a cell's last statement.
+type finalKind int
+
+const (
+	finalNone        finalKind = iota // no value: not an expression, or not exactly one result
+	finalShow                         // an expression with exactly one value: shown
+	finalAfterPrefix                  // unknown until the statements before it have run
+)
+
+// finalValue decides whether the cell's last statement yields a value to
+// show.
+func (st *state) finalValue(ctx context.Context, sc *splitCell, rw *rewriter) finalKind {
+	if !sc.lastIsStmt || sc.stmts == nil || len(sc.stmts.List) == 0 {
+		return finalNone
+	}
+	last, ok := sc.stmts.List[len(sc.stmts.List)-1].(*ast.ExprStmt)
+	if !ok {
+		return finalNone
+	}
+	call, ok := ast.Unparen(last.X).(*ast.CallExpr)
+	if !ok {
+		return finalShow
+	}
+	switch st.callResults(ctx, call, sc, rw) {
+	case 1:
+		return finalShow
+	case -1:
+		usesLocal := false
+		ast.Inspect(call.Fun, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok {
+				if _, local := rw.local[id.Name]; local {
+					usesLocal = true
+				}
+			}
+			return !usesLocal
+		})
+		if usesLocal && len(sc.stmts.List) > 1 {
+			return finalAfterPrefix
+		}
+	}
+	return finalNone
 }
 
 // newImport is an import the cell needs that the interpreter lacks.
@@ -443,7 +510,7 @@ func (st *state) recordDecls(decls []ast.Decl, rw *rewriter) {
 			if d.Recv != nil {
 				continue
 			}
-			st.declared[d.Name.Name] = &declared{kind: token.FUNC, typ: "func", results: fieldCount(d.Type.Results)}
+			st.declared[d.Name.Name] = &declared{kind: token.FUNC, typ: "func", results: fieldCount(d.Type.Results), generic: d.Type.TypeParams != nil}
 		case *ast.GenDecl:
 			st.recordGenDecl(d, rw)
 		}
@@ -532,10 +599,7 @@ func (st *state) selectorType(pkg, name string, asCall bool) string {
 	if st.declared[pkg] != nil {
 		return ""
 	}
-	p, ok := st.imports[pkg]
-	if !ok {
-		p, ok = packages().byShort[pkg]
-	}
+	p, ok := st.pkgPath(pkg)
 	if !ok {
 		return ""
 	}
@@ -544,6 +608,19 @@ func (st *state) selectorType(pkg, name string, asCall bool) string {
 		return ""
 	}
 	return symbolType(v, asCall)
+}
+
+// pkgPath returns the import path of the package a cell calls name: an
+// earlier import, this cell's import, or an implicit one.
+func (st *state) pkgPath(name string) (string, bool) {
+	if p, ok := st.imports[name]; ok {
+		return p, true
+	}
+	if p, ok := st.pending[name]; ok {
+		return p, true
+	}
+	p, ok := packages().byShort[name]
+	return p, ok
 }
 
 func (st *state) shadowed(name string) bool {
@@ -562,24 +639,59 @@ func (st *state) global(name string) (reflect.Value, bool) {
 
 // wrapFinalValue replaces a final expression statement yielding exactly one
 // value with a call that shows it.
-func (st *state) wrapFinalValue(ctx context.Context, sc *splitCell, rw *rewriter) {
+func (st *state) wrapFinalValue(sc *splitCell, rw *rewriter) {
 	list := sc.stmts.List
 	last, ok := list[len(list)-1].(*ast.ExprStmt)
 	if !ok {
 		return
 	}
-	if call, ok := ast.Unparen(last.X).(*ast.CallExpr); ok && st.callResults(ctx, call, sc, rw) != 1 {
-		return
-	}
-	// finalVar = expr; builtins.Keep(finalVar)
+	// finalTemp := expr; finalVar = finalTemp; builtins.Keep(finalVar)
+	// The temporary gives the value its static type first: assigned to the
+	// interface directly, a composite literal loses its interpreted methods.
+	// A generic call is assigned directly: yaegi v0.16.1 panics on `x :=`
+	// with a generic function's result.
 	pos := last.X.Pos()
-	list[len(list)-1] = &ast.AssignStmt{
-		Lhs: []ast.Expr{&ast.Ident{NamePos: pos, Name: finalVar}}, TokPos: pos, Tok: token.ASSIGN, Rhs: []ast.Expr{last.X},
+	if st.isGenericCall(last.X, rw) {
+		list[len(list)-1] = &ast.AssignStmt{
+			Lhs: []ast.Expr{&ast.Ident{NamePos: pos, Name: finalVar}}, TokPos: pos, Tok: token.ASSIGN, Rhs: []ast.Expr{last.X},
+		}
+	} else {
+		list[len(list)-1] = &ast.AssignStmt{
+			Lhs: []ast.Expr{&ast.Ident{NamePos: pos, Name: finalTemp}}, TokPos: pos, Tok: token.DEFINE, Rhs: []ast.Expr{last.X},
+		}
+		list = append(list, &ast.AssignStmt{
+			Lhs: []ast.Expr{&ast.Ident{NamePos: pos, Name: finalVar}}, TokPos: pos, Tok: token.ASSIGN, Rhs: []ast.Expr{&ast.Ident{NamePos: pos, Name: finalTemp}},
+		})
 	}
 	sc.stmts.List = append(list, &ast.ExprStmt{X: &ast.CallExpr{
 		Fun:    &ast.SelectorExpr{X: &ast.Ident{NamePos: pos, Name: builtinsAlias}, Sel: &ast.Ident{NamePos: pos, Name: "Keep"}},
 		Lparen: pos, Args: []ast.Expr{&ast.Ident{NamePos: pos, Name: finalVar}}, Rparen: pos,
 	}})
+}
+
+// isGenericCall reports whether e calls a generic function: one a cell
+// declared, or the interpreted min/max fallbacks.
+func (st *state) isGenericCall(e ast.Expr, rw *rewriter) bool {
+	call, ok := ast.Unparen(e).(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	fun := ast.Unparen(call.Fun)
+	if ix, ok := fun.(*ast.IndexExpr); ok {
+		fun = ix.X
+	}
+	if ix, ok := fun.(*ast.IndexListExpr); ok {
+		fun = ix.X
+	}
+	id, ok := fun.(*ast.Ident)
+	if !ok {
+		return false
+	}
+	if id.Name == genericMin || id.Name == genericMax || rw.generic[id.Name] {
+		return true
+	}
+	d := st.declared[id.Name]
+	return d != nil && d.generic
 }
 
 // builtinResults is the number of results of Go's builtin functions.
@@ -626,11 +738,7 @@ func (st *state) callResults(ctx context.Context, call *ast.CallExpr, sc *splitC
 		}
 	case *ast.SelectorExpr:
 		if id, ok := fun.X.(*ast.Ident); ok && !rw.isUserName(id.Name) {
-			if p, ok := st.imports[id.Name]; ok {
-				v, _ := packages().symbol(p, fun.Sel.Name)
-				return resultCount(v)
-			}
-			if p, ok := packages().byShort[id.Name]; ok {
+			if p, ok := st.pkgPath(id.Name); ok {
 				v, _ := packages().symbol(p, fun.Sel.Name)
 				return resultCount(v)
 			}
@@ -687,7 +795,7 @@ func (st *state) put(mime string, v any) {
 // goes to package display.
 func (st *state) finishValue(ctx context.Context, r *router) {
 	v := unwrapInterpreted(st.keptValue)
-	interpreted := isInterpreterWrapper(st.keptValue)
+	interpreted := isInterpreterWrapper(st.keptValue) || mayBeInterpreted(reflect.TypeOf(v))
 	data := map[string]any{}
 	if interpreted {
 		for _, prog := range st.checks {
@@ -714,8 +822,22 @@ func (st *state) finishValue(ctx context.Context, r *router) {
 	st.result = &kernel.DisplayData{Data: data, Metadata: map[string]any{}}
 }
 
-// formatValue is the text/plain form of a value without richer display.
+// mayBeInterpreted reports whether t could be the type of an interpreted
+// value: yaegi builds interpreted structs with reflect.StructOf, so they
+// reach compiled code as unnamed structs (or pointers to them).
+func mayBeInterpreted(t reflect.Type) bool {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t != nil && t.Kind() == reflect.Struct && t.Name() == ""
+}
+
+// formatValue is the text/plain form of a value without richer display; a
+// function shows its signature rather than its address.
 func formatValue(v any) string {
+	if t := reflect.TypeOf(v); t != nil && t.Kind() == reflect.Func {
+		return t.String()
+	}
 	return fmt.Sprintf("%v", v)
 }
 

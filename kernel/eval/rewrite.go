@@ -38,6 +38,8 @@ type rewriter struct {
 	oracle typeOracle
 	local  map[string]string // name → guessed type for names the cell declares; "" on conflict
 	arity  map[string]int    // name → result count of a function the cell declares or assigns a literal to
+	// generic holds the generic functions the cell declares.
+	generic map[string]bool
 	seq    int               // numbers hidden names, so nested rewrites do not collide
 	err    *rewriteError     // the first error; the cell is not run
 	osName string            // local name of package os when the cell may use it, else ""
@@ -48,7 +50,7 @@ type rewriter struct {
 }
 
 func newRewriter(oracle typeOracle) *rewriter {
-	return &rewriter{oracle: oracle, local: map[string]string{}, arity: map[string]int{}, wrapped: map[*ast.GoStmt]bool{}}
+	return &rewriter{oracle: oracle, local: map[string]string{}, arity: map[string]int{}, generic: map[string]bool{}, wrapped: map[*ast.GoStmt]bool{}}
 }
 
 // learn records the types of names the cell declares, so a range bound or a
@@ -110,6 +112,9 @@ func (rw *rewriter) learn(root ast.Node) {
 			if n.Recv == nil {
 				set(n.Name.Name, "func")
 				rw.arity[n.Name.Name] = fieldCount(n.Type.Results)
+				if n.Type.TypeParams != nil {
+					rw.generic[n.Name.Name] = true
+				}
 			}
 		case *ast.RangeStmt:
 			// The key of a range over a slice, array, string or map of int
