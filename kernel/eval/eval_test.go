@@ -62,7 +62,7 @@ func TestCells(t *testing.T) {
 			{code: "x", value: "42"},
 		}},
 		{"mixed imports declarations statements", []step{{
-			code: "total := add(2, 3)\nimport \"strings\"\nfunc add(a, b int) int { return a + b }\nfmt.Println(strings.Repeat(\"ab\", total))",
+			code:   "total := add(2, 3)\nimport \"strings\"\nfunc add(a, b int) int { return a + b }\nfmt.Println(strings.Repeat(\"ab\", total))",
 			stdout: "ababababab\n",
 		}}},
 		{"forward reference between functions", []step{{

@@ -40,9 +40,9 @@ type rewriter struct {
 	arity  map[string]int    // name → result count of a function the cell declares or assigns a literal to
 	// generic holds the generic functions the cell declares.
 	generic map[string]bool
-	seq    int               // numbers hidden names, so nested rewrites do not collide
-	err    *rewriteError     // the first error; the cell is not run
-	osName string            // local name of package os when the cell may use it, else ""
+	seq     int           // numbers hidden names, so nested rewrites do not collide
+	err     *rewriteError // the first error; the cell is not run
+	osName  string        // local name of package os when the cell may use it, else ""
 	// positionOf renders a position as "line:col" for messages built at run
 	// time (a goroutine's panic report).
 	positionOf func(token.Pos) string
