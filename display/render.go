@@ -64,7 +64,12 @@ type PNGRenderer interface {
 //   - a slice or array of structs (or of pointers to structs): an HTML table
 //     with one column per exported field.
 //
-// Every bundle Render returns carries text/plain. Render never panics: a
+// Every bundle Render returns carries text/plain. Callers must send both
+// b.Data and b.Metadata: a plot's PNG has twice the pixels of its logical
+// size, and only the image/png metadata (width, height) makes the frontend
+// show it at that size rather than twice as large.
+//
+// Render never panics: a
 // value that fails to render (a plot whose Draw panics, invalid PNG bytes
 // from a PNGRenderer) yields an error bundle and ok true, so the failure is
 // shown where the value would have been.
