@@ -64,12 +64,18 @@ func broadcastShape(a, b []int) ([]int, bool) {
 // it had shape out: 0 on dimensions it lacks or has as 1.
 func broadcastStrides(shape, strides, out []int) []int {
 	bs := make([]int, len(out))
+	broadcastStridesInto(bs, shape, strides)
+	return bs
+}
+
+// broadcastStridesInto writes broadcastStrides into dst (len(dst) is the
+// broadcast rank; dst must be zeroed).
+func broadcastStridesInto(dst, shape, strides []int) {
 	for i := 1; i <= len(shape); i++ {
 		if shape[len(shape)-i] != 1 {
-			bs[len(out)-i] = strides[len(shape)-i]
+			dst[len(dst)-i] = strides[len(shape)-i]
 		}
 	}
-	return bs
 }
 
 // expand returns a view of t broadcast to shape (stride 0 on repeated
@@ -78,7 +84,11 @@ func expand(t *Tensor, shape []int) *Tensor {
 	if sameShape(t.shape, shape) {
 		return t
 	}
-	return t.view(cloneInts(shape), broadcastStrides(t.shape, t.strides, shape), t.offset)
+	v := t.ws.header(len(shape))
+	copy(v.shape, shape)
+	broadcastStridesInto(v.strides, t.shape, t.strides)
+	v.st, v.dt, v.offset = t.st, t.dt, t.offset
+	return v
 }
 
 // binary is the kernel behind Add, Sub, Mul, Div and the internal

@@ -37,7 +37,9 @@ func resolveShape(op string, from, shape []int) ([]int, error) {
 // trusts that sizes match.
 func reshape(t *Tensor, shape []int) *Tensor {
 	c := t.contiguous()
-	return c.view(cloneInts(shape), contiguousStrides(shape), c.offset)
+	v := c.ws.contiguousHeader(c.dt, shape)
+	v.st, v.offset = c.st, c.offset
+	return v
 }
 
 // Reshape returns the tensor with a new shape of the same size; one
@@ -59,12 +61,12 @@ func (x *Tensor) Reshape(shape ...int) *Tensor {
 
 // permute returns a view of t with dimensions reordered by perm.
 func permute(t *Tensor, perm []int) *Tensor {
-	shape := make([]int, len(perm))
-	strides := make([]int, len(perm))
+	v := t.ws.header(len(perm))
 	for i, p := range perm {
-		shape[i], strides[i] = t.shape[p], t.strides[p]
+		v.shape[i], v.strides[i] = t.shape[p], t.strides[p]
 	}
-	return t.view(shape, strides, t.offset)
+	v.st, v.dt, v.offset = t.st, t.dt, t.offset
+	return v
 }
 
 // swapLast returns the permutation exchanging the last two of n axes.
@@ -115,9 +117,9 @@ func (x *Tensor) Transpose(axes ...int) *Tensor {
 
 // axisView returns the view of t restricted to [start, end) along axis.
 func axisView(t *Tensor, axis, start, end int) *Tensor {
-	shape := cloneInts(t.shape)
-	shape[axis] = end - start
-	return t.view(shape, cloneInts(t.strides), t.offset+start*t.strides[axis])
+	v := t.view(t.shape, t.strides, t.offset+start*t.strides[axis])
+	v.shape[axis] = end - start
+	return v
 }
 
 // copyInto writes (or, with accumulate, adds) src's values into dst's

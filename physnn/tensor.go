@@ -155,7 +155,7 @@ func validShape(op string, shape []int) error {
 // alloc returns a new contiguous zero tensor of the given dtype and shape.
 func alloc(dt dtype, shape []int) *Tensor {
 	n := numel(shape)
-	t := newHeader(dt, shape)
+	t := (*Workspace)(nil).contiguousHeader(dt, shape)
 	if dt == f64 {
 		t.st.f64 = make([]float64, n)
 	} else {
@@ -164,26 +164,41 @@ func alloc(dt dtype, shape []int) *Tensor {
 	return t
 }
 
-// newHeader returns a contiguous tensor of the given shape with empty
-// storage. The header, its storage record, shape and strides take two
-// allocations instead of four, since every op result needs them.
-func newHeader(dt dtype, shape []int) *Tensor {
-	type block struct {
-		t  Tensor
-		st storage
+// block holds a tensor header with its own storage record and room for
+// the shape and strides of up to 4 dimensions, so an op result costs one
+// allocation besides its values (or none, from a Workspace).
+type block struct {
+	t    Tensor
+	st   storage
+	dims [8]int
+}
+
+// header returns an empty tensor of the given rank, with shape and strides
+// slices to fill and its own (empty) storage record, from w's recycled
+// blocks or, when w is nil, from the heap.
+func (w *Workspace) header(rank int) *Tensor {
+	b := w.newBlock()
+	dims := b.dims[:]
+	if 2*rank > len(dims) {
+		dims = make([]int, 2*rank)
 	}
-	b := &block{}
-	dims := make([]int, 2*len(shape))
-	b.t.shape = dims[:len(shape):len(shape)]
-	copy(b.t.shape, shape)
-	b.t.strides = dims[len(shape):]
+	b.t.shape, b.t.strides = dims[:rank:rank], dims[rank:2*rank:2*rank]
+	b.t.st, b.t.ws = &b.st, w
+	return &b.t
+}
+
+// contiguousHeader returns a header of the given shape with row-major
+// strides and empty storage.
+func (w *Workspace) contiguousHeader(dt dtype, shape []int) *Tensor {
+	t := w.header(len(shape))
+	copy(t.shape, shape)
 	s := 1
 	for i := len(shape) - 1; i >= 0; i-- {
-		b.t.strides[i] = s
+		t.strides[i] = s
 		s *= shape[i]
 	}
-	b.t.st, b.t.dt = &b.st, dt
-	return &b.t
+	t.dt = dt
+	return t
 }
 
 // New returns a tensor of the given shape that uses data as its storage,
@@ -586,9 +601,14 @@ func (t *Tensor) copyContiguous() *Tensor {
 	return out
 }
 
-// view returns a tensor sharing t's storage with a new layout (no graph).
+// view returns a tensor sharing t's storage with a new layout (no graph);
+// shape and strides are copied.
 func (t *Tensor) view(shape, strides []int, offset int) *Tensor {
-	return &Tensor{shape: shape, strides: strides, offset: offset, st: t.st, dt: t.dt, ws: t.ws}
+	v := t.ws.header(len(shape))
+	copy(v.shape, shape)
+	copy(v.strides, strides)
+	v.st, v.dt, v.offset = t.st, t.dt, offset
+	return v
 }
 
 // sameShape reports whether a and b have equal dimensions.

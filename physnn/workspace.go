@@ -20,7 +20,7 @@ package physnn
 //	}
 //
 // After Reset, tensors computed in the workspace must not be read: their
-// storage is being reused. Keep a result across a Reset with
+// storage and headers are being reused. Keep a result across a Reset with
 // [Tensor.Clone], which always copies to the heap. A Workspace is not safe
 // for concurrent use; give each goroutine its own.
 type Workspace struct {
@@ -28,6 +28,10 @@ type Workspace struct {
 	free64 map[int][][]float64
 	used32 [][]float32
 	used64 [][]float64
+
+	// Tensor headers handed out since Reset are blocks[:nblocks].
+	blocks  []*block
+	nblocks int
 }
 
 // NewWorkspace returns an empty workspace.
@@ -68,6 +72,7 @@ func (w *Workspace) Reset() {
 	clear(w.used32)
 	clear(w.used64)
 	w.used32, w.used64 = w.used32[:0], w.used64[:0]
+	w.nblocks = 0
 }
 
 // alloc returns a zeroed contiguous tensor from the workspace, or from the
@@ -77,14 +82,31 @@ func (w *Workspace) alloc(dt dtype, shape []int) *Tensor {
 		return alloc(dt, shape)
 	}
 	n := numel(shape)
-	t := newHeader(dt, shape)
+	t := w.contiguousHeader(dt, shape)
 	if dt == f64 {
 		t.st.f64 = take(w.free64, &w.used64, n)
 	} else {
 		t.st.f32 = take(w.free32, &w.used32, n)
 	}
-	t.ws = w
 	return t
+}
+
+// newBlock returns a zeroed header block: a recycled one when w has one
+// free, else a new one (kept for reuse when w is not nil).
+func (w *Workspace) newBlock() *block {
+	if w == nil {
+		return &block{}
+	}
+	if w.nblocks < len(w.blocks) {
+		b := w.blocks[w.nblocks]
+		*b = block{}
+		w.nblocks++
+		return b
+	}
+	b := &block{}
+	w.blocks = append(w.blocks, b)
+	w.nblocks++
+	return b
 }
 
 func take[T float](free map[int][][]T, used *[][]T, n int) []T {
