@@ -135,21 +135,29 @@ func splitItems(code string) []item {
 		items = append(items, it)
 		begin = -1
 	}
+	// header is set while scanning the header of a for, if or switch
+	// statement, whose semicolons (for i := 0; i < n; i++) do not end it.
+	header := false
 	for i, t := range toks {
+		if begin < 0 && t.tok != token.SEMICOLON {
+			begin = i
+			header = t.tok == token.FOR || t.tok == token.IF || t.tok == token.SWITCH
+		}
 		switch t.tok {
-		case token.LPAREN, token.LBRACE, token.LBRACK:
+		case token.LBRACE:
+			if depth == 0 {
+				header = false
+			}
+			depth++
+		case token.LPAREN, token.LBRACK:
 			depth++
 		case token.RPAREN, token.RBRACE, token.RBRACK:
 			if depth > 0 {
 				depth--
 			}
 		}
-		if depth == 0 && t.tok == token.SEMICOLON {
+		if depth == 0 && t.tok == token.SEMICOLON && !header {
 			flush(i)
-			continue
-		}
-		if begin < 0 {
-			begin = i
 		}
 	}
 	flush(len(toks))

@@ -113,7 +113,7 @@ func Handle(ctx context.Context, code string, env Env, w IO) (res Result, handle
 	if i == len(lines) || !isMagicLine(lines[i]) {
 		return Result{}, false
 	}
-	var res2 Result
+	res = Result{}
 	for ; i < len(lines); i++ {
 		line := strings.TrimSpace(lines[i])
 		if line == "" {
@@ -124,17 +124,17 @@ func Handle(ctx context.Context, code string, env Env, w IO) (res Result, handle
 		}
 		r := runLine(ctx, line, env, w)
 		if r.Page != "" {
-			res2.Page += r.Page
+			res.Page += r.Page
 		}
 		if r.Err != nil {
-			res2.Err = r.Err
-			return res2, true
+			res.Err = r.Err
+			return res, true
 		}
 	}
 	if rest := strings.Join(lines[i:], "\n"); strings.TrimSpace(rest) != "" {
 		env.Run(ctx, rest)
 	}
-	return res2, true
+	return res, true
 }
 
 // helpQuery recognises `expr?` and `expr??`: one line, no spaces around
