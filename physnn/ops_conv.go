@@ -110,7 +110,7 @@ func Conv2D(x, w, b *Tensor, o ConvOptions) *Tensor {
 func conv2d[T float](x, w, b *Tensor, g conv.Geom) *Tensor {
 	n := x.shape[0]
 	xs, wv, bv := dtypeValues[T](x), dtypeValues[T](w), dtypeValues[T](b)
-	out := alloc(dtypeOf[T](), []int{n, g.K, g.OH, g.OW})
+	out := wsOf(x, w, b).alloc(dtypeOf[T](), []int{n, g.K, g.OH, g.OW})
 	ws := acquireConvWorkspace[T]()
 	err := conv.Forward(&g, n, xs, wv, bv, elems[T](out.st), ws)
 	conv.Release(ws)
@@ -119,22 +119,23 @@ func conv2d[T float](x, w, b *Tensor, g conv.Geom) *Tensor {
 	}
 	return record(out, "conv2d", convInputs(x, w, b), func(grad *Tensor) []*Tensor {
 		dy := dtypeValues[T](grad)
+		bufs := wsOf(grad, x, w)
 		ws := acquireConvWorkspace[T]()
 		defer conv.Release(ws)
 		grads := make([]*Tensor, 2, 3)
 		var err error
 		if x.requiresGrad {
-			grads[0] = alloc(dtypeOf[T](), x.shape)
+			grads[0] = bufs.alloc(dtypeOf[T](), x.shape)
 			err = conv.BackwardData(&g, n, dy, wv, elems[T](grads[0].st), ws)
 		}
 		if w.requiresGrad && err == nil {
-			grads[1] = alloc(dtypeOf[T](), w.shape)
+			grads[1] = bufs.alloc(dtypeOf[T](), w.shape)
 			err = conv.BackwardFilter(&g, n, xs, dy, elems[T](grads[1].st), ws)
 		}
 		if b != nil {
 			var gb *Tensor
 			if b.requiresGrad {
-				gb = alloc(dtypeOf[T](), b.shape)
+				gb = bufs.alloc(dtypeOf[T](), b.shape)
 				conv.BiasGrad(n, g.K, g.OH*g.OW, dy, elems[T](gb.st))
 			}
 			grads = append(grads, gb)
@@ -198,7 +199,7 @@ func sameTransposePadding(in, k, stride int) (before, after, extra int) {
 func convTranspose2d[T float](x, w, b *Tensor, g conv.Geom) *Tensor {
 	n := x.shape[0]
 	xs, wv, bv := dtypeValues[T](x), dtypeValues[T](w), dtypeValues[T](b)
-	out := alloc(dtypeOf[T](), []int{n, g.C, g.H, g.W})
+	out := wsOf(x, w, b).alloc(dtypeOf[T](), []int{n, g.C, g.H, g.W})
 	ws := acquireConvWorkspace[T]()
 	err := conv.TransposeForward(&g, n, xs, wv, bv, elems[T](out.st), ws)
 	conv.Release(ws)
@@ -207,22 +208,23 @@ func convTranspose2d[T float](x, w, b *Tensor, g conv.Geom) *Tensor {
 	}
 	return record(out, "conv_transpose2d", convInputs(x, w, b), func(grad *Tensor) []*Tensor {
 		dy := dtypeValues[T](grad)
+		bufs := wsOf(grad, x, w)
 		ws := acquireConvWorkspace[T]()
 		defer conv.Release(ws)
 		grads := make([]*Tensor, 2, 3)
 		var err error
 		if x.requiresGrad {
-			grads[0] = alloc(dtypeOf[T](), x.shape)
+			grads[0] = bufs.alloc(dtypeOf[T](), x.shape)
 			err = conv.TransposeBackwardData(&g, n, dy, wv, elems[T](grads[0].st), ws)
 		}
 		if w.requiresGrad && err == nil {
-			grads[1] = alloc(dtypeOf[T](), w.shape)
+			grads[1] = bufs.alloc(dtypeOf[T](), w.shape)
 			err = conv.TransposeBackwardFilter(&g, n, xs, dy, elems[T](grads[1].st), ws)
 		}
 		if b != nil {
 			var gb *Tensor
 			if b.requiresGrad {
-				gb = alloc(dtypeOf[T](), b.shape)
+				gb = bufs.alloc(dtypeOf[T](), b.shape)
 				conv.BiasGrad(n, g.C, g.H*g.W, dy, elems[T](gb.st))
 			}
 			grads = append(grads, gb)

@@ -251,8 +251,9 @@ func TestConvTrainsThroughTape(t *testing.T) {
 // BenchmarkConv2DJet times one forward and backward pass of the jet-image
 // CNN's first layer (Komiske et al. 2017 §3.2: 64 filters of 8×8, "same",
 // on 33×33 images with 2 channels) through the tape, as a training step
-// would run it. The input requires grad too, as a deeper layer's would, so
-// all three GEMMs (output, input gradient, weight gradient) run.
+// would run it, in a Workspace. The input requires grad too, as a deeper
+// layer's would, so all three GEMMs (output, input gradient, weight
+// gradient) run.
 func BenchmarkConv2DJet(b *testing.B) {
 	for _, n := range []int{1, 32} {
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
@@ -260,13 +261,17 @@ func BenchmarkConv2DJet(b *testing.B) {
 			w := randTensor(2, 64, 2, 8, 8).SetRequiresGrad(true)
 			bias := randTensor(3, 64).SetRequiresGrad(true)
 			o := physnn.ConvOptions{Same: true}
+			// A workspace recycles activations and gradient temporaries
+			// between steps, as a training loop would.
+			ws := physnn.NewWorkspace()
 			b.ReportAllocs()
 			b.ResetTimer()
 			for range b.N {
+				ws.Reset()
 				x.ZeroGrad()
 				w.ZeroGrad()
 				bias.ZeroGrad()
-				if err := physnn.Conv2D(x, w, bias, o).Sum().Backward(); err != nil {
+				if err := physnn.Conv2D(ws.Use(x), w, bias, o).Sum().Backward(); err != nil {
 					b.Fatal(err)
 				}
 			}

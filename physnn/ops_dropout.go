@@ -37,10 +37,10 @@ func Dropout(x *Tensor, p float32, rng *RNG, training bool) *Tensor {
 
 func dropout[T float](x *Tensor, p float32, rng *RNG) *Tensor {
 	xs := dtypeValues[T](x)
-	out := alloc(x.dt, x.shape)
+	out := x.ws.alloc(x.dt, x.shape)
 	y := elems[T](out.st)
 	// The mask holds 0 or 1/(1-p), so forward and backward are one multiply.
-	mask := make([]T, len(xs))
+	mask := elems[T](x.ws.alloc(x.dt, x.shape).st)
 	var keep T
 	if p < 1 {
 		keep = T(1 / (1 - float64(p)))
@@ -52,7 +52,7 @@ func dropout[T float](x *Tensor, p float32, rng *RNG) *Tensor {
 		}
 	}
 	return record(out, "dropout", []*Tensor{x}, func(grad *Tensor) []*Tensor {
-		dx := alloc(x.dt, x.shape)
+		dx := wsOf(grad, x).alloc(x.dt, x.shape)
 		d := elems[T](dx.st)
 		for i, g := range dtypeValues[T](grad) {
 			d[i] = g * mask[i]

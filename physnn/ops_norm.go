@@ -63,9 +63,11 @@ func BatchNorm(x, gamma, beta, runMean, runVar *Tensor, training bool, momentum,
 func batchNorm[T float](x, gamma, beta, runMean, runVar *Tensor, training bool, momentum, eps float32, n, c, s int) *Tensor {
 	dt := dtypeOf[T]()
 	xs, gv, bv := dtypeValues[T](x), dtypeValues[T](gamma), dtypeValues[T](beta)
-	out := alloc(dt, x.shape)
+	bufs := wsOf(x, gamma, beta)
+	out := bufs.alloc(dt, x.shape)
 	y := elems[T](out.st)
-	mean, invStd := make([]T, c), make([]T, c)
+	stats := elems[T](bufs.alloc(dt, []int{2, c}).st) // saved mean and 1/std
+	mean, invStd := stats[:c], stats[c:]
 	if training {
 		rm, flushMean := runningValues[T](runMean)
 		rv, flushVar := runningValues[T](runVar)
@@ -78,18 +80,19 @@ func batchNorm[T float](x, gamma, beta, runMean, runVar *Tensor, training bool, 
 	}
 	return record(out, "batchnorm", normInputs(x, gamma, beta), func(grad *Tensor) []*Tensor {
 		dy := dtypeValues[T](grad)
+		bufs := wsOf(grad, x)
 		var gx, gg, gb *Tensor
 		var dx, dgamma, dbeta []T
 		if x.requiresGrad {
-			gx = alloc(dt, x.shape)
+			gx = bufs.alloc(dt, x.shape)
 			dx = elems[T](gx.st)
 		}
 		if gamma != nil && gamma.requiresGrad {
-			gg = alloc(dt, gamma.shape)
+			gg = bufs.alloc(dt, gamma.shape)
 			dgamma = elems[T](gg.st)
 		}
 		if beta != nil && beta.requiresGrad {
-			gb = alloc(dt, beta.shape)
+			gb = bufs.alloc(dt, beta.shape)
 			dbeta = elems[T](gb.st)
 		}
 		if training {

@@ -32,12 +32,12 @@ func MaxPool2D(x *Tensor, k, stride int) *Tensor {
 
 func maxPool2d[T float](x *Tensor, g conv.Geom) *Tensor {
 	n := x.shape[0]
-	out := alloc(x.dt, []int{n, g.C, g.OH, g.OW})
-	argmax := make([]int32, numel(out.shape))
-	conv.MaxPoolForward(&g, n, dtypeValues[T](x), elems[T](out.st), argmax)
+	xs := dtypeValues[T](x)
+	out := x.ws.alloc(x.dt, []int{n, g.C, g.OH, g.OW})
+	conv.MaxPoolForward(&g, n, xs, elems[T](out.st))
 	return record(out, "maxpool2d", []*Tensor{x}, func(grad *Tensor) []*Tensor {
-		dx := alloc(x.dt, x.shape)
-		conv.MaxPoolBackward(&g, n, dtypeValues[T](grad), argmax, elems[T](dx.st))
+		dx := wsOf(grad, x).alloc(x.dt, x.shape)
+		conv.MaxPoolBackward(&g, n, xs, dtypeValues[T](grad), elems[T](dx.st))
 		return []*Tensor{dx}
 	})
 }
@@ -59,10 +59,10 @@ func AvgPool2D(x *Tensor, k, stride int) *Tensor {
 
 func avgPool2d[T float](x *Tensor, g conv.Geom) *Tensor {
 	n := x.shape[0]
-	out := alloc(x.dt, []int{n, g.C, g.OH, g.OW})
+	out := x.ws.alloc(x.dt, []int{n, g.C, g.OH, g.OW})
 	conv.AvgPoolForward(&g, n, dtypeValues[T](x), elems[T](out.st))
 	return record(out, "avgpool2d", []*Tensor{x}, func(grad *Tensor) []*Tensor {
-		dx := alloc(x.dt, x.shape)
+		dx := wsOf(grad, x).alloc(x.dt, x.shape)
 		conv.AvgPoolBackward(&g, n, dtypeValues[T](grad), elems[T](dx.st))
 		return []*Tensor{dx}
 	})

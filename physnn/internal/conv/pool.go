@@ -1,33 +1,35 @@
 package conv
 
+// maxWindow returns the index inside plane (row·W + column) of the
+// maximum of the window whose top-left corner is (ih0, iw0). A NaN wins, so
+// NaNs propagate as they do in PyTorch; among equal values the first in
+// row-major order wins. Forward and backward share it, so the backward
+// pass finds exactly the element the forward pass took.
+func maxWindow[T Float](g *Geom, plane []T, ih0, iw0 int) int {
+	best := ih0*g.W + iw0
+	bv := plane[best]
+	for kh := 0; kh < g.KH; kh++ {
+		row := (ih0+kh)*g.W + iw0
+		for kw := 0; kw < g.KW; kw++ {
+			if v := plane[row+kw]; v > bv || (v != v && bv == bv) {
+				bv, best = v, row+kw
+			}
+		}
+	}
+	return best
+}
+
 // MaxPoolForward overwrites y ([n, C, OH, OW]) with the maximum of every
-// KH×KW window of x ([n, C, H, W]) and records in argmax, for every output,
-// the index inside its input plane (row·W + column) of the value it took. A
-// NaN in a window wins, so NaNs propagate as they do in PyTorch; among equal
-// values the first in row-major order wins.
-func MaxPoolForward[T Float](g *Geom, n int, x, y []T, argmax []int32) {
+// KH×KW window of x ([n, C, H, W]); see maxWindow for NaNs and ties.
+func MaxPoolForward[T Float](g *Geom, n int, x, y []T) {
 	planes := n * g.C
 	hw, ohw := g.H*g.W, g.OH*g.OW
 	parallelRange(planes, hw, func(lo, hi int) {
 		for p := lo; p < hi; p++ {
-			plane := x[p*hw : (p+1)*hw]
-			yp, ap := y[p*ohw:(p+1)*ohw], argmax[p*ohw:(p+1)*ohw]
+			plane, yp := x[p*hw:(p+1)*hw], y[p*ohw:(p+1)*ohw]
 			for oh := 0; oh < g.OH; oh++ {
-				ih0 := oh * g.StrideH
 				for ow := 0; ow < g.OW; ow++ {
-					iw0 := ow * g.StrideW
-					best := ih0*g.W + iw0
-					bv := plane[best]
-					for kh := 0; kh < g.KH; kh++ {
-						row := (ih0+kh)*g.W + iw0
-						for kw := 0; kw < g.KW; kw++ {
-							if v := plane[row+kw]; v > bv || (v != v && bv == bv) {
-								bv, best = v, row+kw
-							}
-						}
-					}
-					yp[oh*g.OW+ow] = bv
-					ap[oh*g.OW+ow] = int32(best)
+					yp[oh*g.OW+ow] = plane[maxWindow(g, plane, oh*g.StrideH, ow*g.StrideW)]
 				}
 			}
 		}
@@ -35,17 +37,21 @@ func MaxPoolForward[T Float](g *Geom, n int, x, y []T, argmax []int32) {
 }
 
 // MaxPoolBackward overwrites dx ([n, C, H, W]) with the gradient of a max
-// pool: every output gradient goes to the input value its window took, and
-// overlapping windows add up.
-func MaxPoolBackward[T Float](g *Geom, n int, dy []T, argmax []int32, dx []T) {
+// pool of x: every output gradient goes to the input value its window took,
+// and overlapping windows add up. It finds those values again instead of
+// keeping indices from the forward pass, which costs one more pass over x
+// (cheap next to the convolutions around a pool) and no memory.
+func MaxPoolBackward[T Float](g *Geom, n int, x, dy, dx []T) {
 	planes := n * g.C
 	hw, ohw := g.H*g.W, g.OH*g.OW
 	clear(dx[:planes*hw])
 	parallelRange(planes, hw, func(lo, hi int) {
 		for p := lo; p < hi; p++ {
-			dxp := dx[p*hw : (p+1)*hw]
-			for j, idx := range argmax[p*ohw : (p+1)*ohw] {
-				dxp[idx] += dy[p*ohw+j]
+			plane, dxp, dyp := x[p*hw:(p+1)*hw], dx[p*hw:(p+1)*hw], dy[p*ohw:(p+1)*ohw]
+			for oh := 0; oh < g.OH; oh++ {
+				for ow := 0; ow < g.OW; ow++ {
+					dxp[maxWindow(g, plane, oh*g.StrideH, ow*g.StrideW)] += dyp[oh*g.OW+ow]
+				}
 			}
 		}
 	})

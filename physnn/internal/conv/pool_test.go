@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -62,11 +63,10 @@ func TestPoolAgainstDirectLoops(t *testing.T) {
 					}
 				}
 				y := make([]float64, tc.n*g.OutSize())
-				argmax := make([]int32, len(y))
-				MaxPoolForward(&g, tc.n, x, y, argmax)
+				MaxPoolForward(&g, tc.n, x, y)
 				assertClose(t, "max y", y, wantMax, 0)
 				dx := randSlice(rng, len(x))
-				MaxPoolBackward(&g, tc.n, dy, argmax, dx)
+				MaxPoolBackward(&g, tc.n, x, dy, dx)
 				assertClose(t, "max dx", dx, wantDXMax, closeTol)
 
 				AvgPoolForward(&g, tc.n, x, y)
@@ -83,9 +83,23 @@ func TestMaxPoolPropagatesNaN(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	y, argmax := make([]float64, 1), make([]int32, 1)
-	MaxPoolForward(&g, 1, []float64{1, math.NaN(), 5, 2}, y, argmax)
-	if !math.IsNaN(y[0]) || argmax[0] != 1 {
-		t.Fatalf("max of {1, NaN, 5, 2} = %v at %d, want NaN at 1", y[0], argmax[0])
+	x := []float64{1, math.NaN(), 5, 2}
+	y, dx := make([]float64, 1), make([]float64, 4)
+	MaxPoolForward(&g, 1, x, y)
+	MaxPoolBackward(&g, 1, x, []float64{1}, dx)
+	if !math.IsNaN(y[0]) || dx[1] != 1 {
+		t.Fatalf("max of {1, NaN, 5, 2} = %v with gradient %v, want NaN and the gradient at index 1", y[0], dx)
+	}
+}
+
+func TestMaxPoolTiesTakeFirst(t *testing.T) {
+	g, err := NewPoolGeom(1, 2, 2, 2, 2, 2, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dx := make([]float64, 4)
+	MaxPoolBackward(&g, 1, []float64{3, 7, 7, 7}, []float64{1}, dx)
+	if want := []float64{0, 1, 0, 0}; !slices.Equal(dx, want) {
+		t.Fatalf("gradient %v, want %v (the first maximum in row-major order)", dx, want)
 	}
 }
