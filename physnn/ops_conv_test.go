@@ -415,3 +415,40 @@ func TestConvNetLearns(t *testing.T) {
 		}
 	}
 }
+
+// TestConvOnViews checks that the ops read strided views (a slice of the
+// batch, a transposed image) exactly as their contiguous copies, and that
+// gradients flow back through the view.
+func TestConvOnViews(t *testing.T) {
+	base := randTensor(1, 4, 2, 7, 6).SetRequiresGrad(true)
+	views := map[string]*physnn.Tensor{
+		"batch slice": base.Slice(0, 1, 3),
+		"transposed":  base.Transpose(0, 1, 3, 2),
+	}
+	w := randTensor(2, 3, 2, 3, 3)
+	for name, v := range views {
+		t.Run(name, func(t *testing.T) {
+			c := v.Detach().Clone()
+			for op, f := range map[string]func(*physnn.Tensor) *physnn.Tensor{
+				"conv2d":    func(x *physnn.Tensor) *physnn.Tensor { return physnn.Conv2D(x, w, nil, physnn.ConvOptions{Padding: 1}) },
+				"maxpool2d": func(x *physnn.Tensor) *physnn.Tensor { return physnn.MaxPool2D(x, 2, 0) },
+				"avgpool2d": func(x *physnn.Tensor) *physnn.Tensor { return physnn.AvgPool2D(x, 2, 1) },
+				"batchnorm": func(x *physnn.Tensor) *physnn.Tensor {
+					return physnn.BatchNorm(x, nil, nil, nil, nil, true, 0.1, bnEps)
+				},
+			} {
+				got, want := f(v), f(c)
+				if got.Err() != nil || !slices.Equal(got.Data(), want.Data()) {
+					t.Errorf("%s on a view differs from its copy (err %v)", op, got.Err())
+				}
+			}
+			base.ZeroGrad()
+			if err := physnn.Conv2D(v, w, nil, physnn.ConvOptions{}).Sum().Backward(); err != nil {
+				t.Fatal(err)
+			}
+			if base.Grad() == nil {
+				t.Fatal("no gradient reached the viewed tensor")
+			}
+		})
+	}
+}
