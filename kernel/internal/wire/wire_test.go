@@ -181,3 +181,28 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkCodec(b *testing.B) {
+	c := NewCodec(capturedKey)
+	frames := capturedFrames(b)
+	b.Run("op=decode", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := c.Decode(frames); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	m, err := c.Decode(frames)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("op=encode", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := c.Encode(m); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
