@@ -5,6 +5,8 @@ import (
 	"math"
 	"testing"
 
+	"gonum.org/v1/gonum/mat"
+
 	"github.com/gophys/gophys/physnn"
 	"github.com/gophys/gophys/physnn/physnntest"
 )
@@ -353,4 +355,30 @@ func TestLossValues(t *testing.T) {
 		}
 		physnntest.AllClose(t, z, want, atol32, rtol32)
 	})
+}
+
+// BenchmarkMatMul compares physnn's float32 MatMul with gonum's float64
+// mat.Dense.Mul on the same square sizes in the same run.
+func BenchmarkMatMul(b *testing.B) {
+	for _, n := range []int{64, 256, 1024} {
+		rng := physnn.NewRNG(1)
+		x, y := rng.Normal(0, 1, n, n), rng.Normal(0, 1, n, n)
+		b.Run(fmt.Sprintf("physnn/n=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = x.MatMul(y)
+			}
+			b.ReportMetric(2*float64(n*n*n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+		gx, gy := x.Dense(), y.Dense()
+		var gz mat.Dense
+		b.Run(fmt.Sprintf("gonum/n=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				gz.Reset()
+				gz.Mul(gx, gy)
+			}
+			b.ReportMetric(2*float64(n*n*n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
 }
