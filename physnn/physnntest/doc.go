@@ -16,6 +16,10 @@
 //		return in[0].Tanh()
 //	}, physnn.New([]float32{-1, 0.5, 2}, 3))
 //
-// Choose inputs away from kinks (ReLU and Abs at 0, ties in Max), where finite
-// differences and sub-gradients legitimately disagree.
+// f is evaluated many times, so it must be deterministic: an op drawing
+// random numbers (dropout, reparameterisation) needs an RNG created inside f
+// with a fixed seed. Choose inputs away from kinks (ReLU and Abs at 0, ties in
+// Max), where finite differences and sub-gradients legitimately disagree. The
+// evaluations record graphs rather than run under NoGrad, so CheckGrad is safe
+// in parallel tests.
 package physnntest
