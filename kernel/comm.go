@@ -160,43 +160,8 @@ func (k *Kernel) OpenComm(target string, open CommMessage, handler CommHandler) 
 }
 
 func (k *Kernel) publishComm(parent *wire.Header, msgType string, content any, m CommMessage) {
-	if m.Metadata == nil {
-		k.publishWithBuffers(parent, msgType, content, m.Buffers)
-		return
-	}
 	// Metadata travels in the message's metadata frame, not in content.
-	k.publishWithMetadata(parent, msgType, content, m.Metadata, m.Buffers)
-}
-
-func (k *Kernel) publishWithMetadata(parent *wire.Header, msgType string, content any, metadata map[string]any, buffers [][]byte) {
-	raw, err := json.Marshal(content)
-	if err != nil {
-		k.log.Error("cannot encode comm content", "msg_type", msgType, "err", err)
-		return
-	}
-	meta, err := json.Marshal(metadata)
-	if err != nil {
-		k.log.Error("cannot encode comm metadata", "msg_type", msgType, "err", err)
-		return
-	}
-	m := &wire.Msg{
-		Identities: [][]byte{[]byte("kernel." + k.session + "." + msgType)},
-		Header:     wire.NewHeader(msgType, k.session, "gophys"),
-		Metadata:   meta,
-		Content:    raw,
-		Buffers:    buffers,
-	}
-	if parent != nil {
-		m.Parent = *parent
-	}
-	frames, err := k.codec.Encode(m)
-	if err != nil {
-		k.log.Error("cannot encode message", "msg_type", msgType, "err", err)
-		return
-	}
-	if err := k.tr.Send(IOPub, frames); err != nil && k.ctx.Err() == nil {
-		k.log.Warn("send failed", "channel", "iopub", "msg_type", msgType, "err", err)
-	}
+	k.publishFull(parent, msgType, content, m.Metadata, m.Buffers)
 }
 
 func commMessageOf(r *request, data map[string]any) CommMessage {

@@ -158,7 +158,6 @@ type cellOutput struct {
 	timer    *time.Timer     // armed while segments is non-empty
 	accepted int64           // stream bytes accepted this cell
 	dropped  int64           // stream bytes dropped by the cap
-	finished bool
 }
 
 type streamSegment struct {
@@ -279,7 +278,6 @@ func (o *cellOutput) finish() {
 			"the cap is set per cell]\n", formatBytes(o.dropped), formatBytes(o.accepted))
 		o.k.publish(o.parent, MsgStream, streamContent{Name: "stderr", Text: note})
 	}
-	o.finished = true
 }
 
 func formatBytes(n int64) string {
@@ -350,7 +348,7 @@ func (o *cellOutput) Input(ctx context.Context, prompt string, password bool) (s
 	default:
 	}
 	sent := k.send(Stdin, o.identities, o.parent, MsgInputRequest,
-		inputRequestContent{Prompt: prompt, Password: password}, nil)
+		inputRequestContent{Prompt: prompt, Password: password})
 	if sent == nil {
 		return "", fmt.Errorf("kernel: could not send input_request")
 	}

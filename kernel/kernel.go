@@ -347,7 +347,7 @@ func replyType(requestType string) string {
 
 // reply sends content as the reply to r on r's channel.
 func (k *Kernel) reply(r *request, content any) {
-	k.send(r.ch, r.msg.Identities, &r.msg.Header, replyType(r.msg.Header.MsgType), content, nil)
+	k.send(r.ch, r.msg.Identities, &r.msg.Header, replyType(r.msg.Header.MsgType), content)
 }
 
 // replyError answers r with status "error".
@@ -362,15 +362,24 @@ func (k *Kernel) replyError(r *request, ename, evalue string) {
 
 // publish broadcasts one message on IOPub with parent as its parent header.
 func (k *Kernel) publish(parent *wire.Header, msgType string, content any) {
-	k.publishWithBuffers(parent, msgType, content, nil)
+	k.publishFull(parent, msgType, content, nil, nil)
 }
 
-func (k *Kernel) publishWithBuffers(parent *wire.Header, msgType string, content any, buffers [][]byte) {
+// publishFull broadcasts a message with metadata (nil means {}) and binary
+// buffers; comms need both.
+func (k *Kernel) publishFull(parent *wire.Header, msgType string, content any, metadata map[string]any, buffers [][]byte) {
 	topic := [][]byte{[]byte("kernel." + k.session + "." + msgType)}
-	k.send(IOPub, topic, parent, msgType, content, buffers)
+	k.sendFull(IOPub, topic, parent, msgType, content, metadata, buffers)
 }
 
-func (k *Kernel) send(ch Channel, identities [][]byte, parent *wire.Header, msgType string, content any, buffers [][]byte) *wire.Header {
+// send sends one message on ch and returns its header (nil if it could not
+// be encoded).
+func (k *Kernel) send(ch Channel, identities [][]byte, parent *wire.Header, msgType string, content any) *wire.Header {
+	return k.sendFull(ch, identities, parent, msgType, content, nil, nil)
+}
+
+func (k *Kernel) sendFull(ch Channel, identities [][]byte, parent *wire.Header, msgType string, content any,
+	metadata map[string]any, buffers [][]byte) *wire.Header {
 	raw, err := json.Marshal(content)
 	if err != nil {
 		k.log.Error("cannot encode message content", "msg_type", msgType, "err", err)
@@ -382,9 +391,17 @@ func (k *Kernel) send(ch Channel, identities [][]byte, parent *wire.Header, msgT
 			msgType = MsgError
 		}
 	}
+	var meta []byte
+	if metadata != nil {
+		if meta, err = json.Marshal(metadata); err != nil {
+			k.log.Error("cannot encode message metadata", "msg_type", msgType, "err", err)
+			meta = nil
+		}
+	}
 	m := &wire.Msg{
 		Identities: identities,
 		Header:     wire.NewHeader(msgType, k.session, "gophys"),
+		Metadata:   meta,
 		Content:    raw,
 		Buffers:    buffers,
 	}

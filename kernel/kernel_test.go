@@ -499,7 +499,8 @@ func TestComms(t *testing.T) {
 
 	t.Run("kernel-side comms", func(t *testing.T) {
 		got := make(chan string, 1)
-		comm, err := k.OpenComm("jupyter.widget", kernel.CommMessage{Data: map[string]any{"state": "s"}},
+		comm, err := k.OpenComm("jupyter.widget", kernel.CommMessage{Data: map[string]any{"state": "s"},
+			Metadata: map[string]any{"version": "2.1.0"}},
 			kernel.CommHandlerFuncs{Msg: func(c *kernel.Comm, m kernel.CommMessage) { got <- fmt.Sprint(m.Data) }})
 		if err != nil {
 			t.Fatal(err)
@@ -507,8 +508,8 @@ func TestComms(t *testing.T) {
 		open := c.WaitFor(t, "comm_open", func(m kerneltest.Message) bool {
 			return m.Type() == kernel.MsgCommOpen && m.Content["comm_id"] == comm.ID()
 		})
-		if open.Content["target_name"] != "jupyter.widget" {
-			t.Errorf("comm_open = %v", open.Content)
+		if open.Content["target_name"] != "jupyter.widget" || open.Metadata["version"] != "2.1.0" {
+			t.Errorf("comm_open = %v, metadata %v", open.Content, open.Metadata)
 		}
 		c.Send(kernel.Shell, kernel.MsgCommMsg, map[string]any{"comm_id": comm.ID(), "data": map[string]any{"v": "x"}})
 		select {
