@@ -56,8 +56,9 @@ func runKernel(args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "gophys kernel: %v\n", err)
 		return 1
 	}
+	// Passed explicitly rather than made the default: the log package's
+	// output (from compiled libraries) should still reach the cell.
 	logger := slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: level}))
-	slog.SetDefault(logger)
 	if err := debug.SetCrashOutput(logOut, debug.CrashOptions{}); err != nil {
 		logger.Warn("crash reports stay on fd 2", "err", err)
 	}
