@@ -133,6 +133,11 @@ func list(patterns []string) ([]listedPackage, error) {
 		if p.Name == "main" || isInternal(p.ImportPath) || strings.HasSuffix(p.ImportPath, ".test") {
 			continue
 		}
+		if !p.Standard && strings.HasSuffix(p.Name, "test") {
+			// Test helpers (displaytest, physnntest) serve Go tests, not
+			// cells, and would link package testing into the kernel.
+			continue
+		}
 		pkgs = append(pkgs, p)
 	}
 	slices.SortFunc(pkgs, func(a, b listedPackage) int { return strings.Compare(a.ImportPath, b.ImportPath) })
