@@ -91,9 +91,12 @@ type state struct {
 	h    *yaegiHandle
 	fset *token.FileSet
 
-	imports  map[string]string    // local package name → import path
-	pending  map[string]string    // the running cell's new imports, name → path
-	declared map[string]*declared // top-level names cells declared
+	imports map[string]string // local package name → import path
+	pending map[string]string // the running cell's new imports, name → path
+	// transient are the running cell's files in fset when nothing from the
+	// cell can run after it.
+	transient []*token.File
+	declared  map[string]*declared // top-level names cells declared
 	// result is the final value of the running cell.
 	result *kernel.DisplayData
 	// kept is set when builtins Keep received the cell's final value,
@@ -230,7 +233,14 @@ func (in *Interpreter) run(ctx context.Context, code string) kernel.ExecuteResul
 		return kernel.ExecuteResult{Err: &kernel.ExecError{Name: "InitError", Value: err.Error(), Traceback: []string{err.Error()}}}
 	}
 	st.result, st.globals, st.kept, st.keptValue, st.puts = nil, nil, false, nil, nil
-	defer func() { st.result, st.globals, st.kept, st.keptValue, st.puts = nil, nil, false, nil, nil }()
+	defer func() {
+		st.result, st.globals, st.kept, st.keptValue, st.puts = nil, nil, false, nil, nil
+		st.h.forgetTrees()
+		for _, f := range st.transient {
+			st.fset.RemoveFile(f)
+		}
+		st.transient = nil
+	}()
 	if err := st.runCell(ctx, code); err != nil {
 		in.capture.flush()
 		return kernel.ExecuteResult{Err: st.execError(err, code, in.router)}
@@ -246,6 +256,12 @@ func (st *state) runCell(ctx context.Context, code string) error {
 	sc, err := parseCell(st.fset, code)
 	if err != nil {
 		return err
+	}
+	if !sc.outlivesCell() {
+		// Nothing from this cell runs later: its positions are dropped once
+		// errors are reported (the file set would otherwise grow with every
+		// cell).
+		st.transient = sc.files
 	}
 	rw := newRewriter(st)
 	rw.positionOf = func(p token.Pos) string {

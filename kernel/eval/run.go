@@ -40,6 +40,10 @@ type yaegiHandle struct {
 	mu         *sync.RWMutex
 	done       *chan struct{}
 	cancelChan *bool
+	// roots is yaegi's list of every compiled syntax tree, kept only for
+	// its debugger; emptying it after each cell lets trees no function
+	// refers to be collected (otherwise ~5-7 KiB per cell, forever).
+	roots reflect.Value
 }
 
 func newHandle(yi *interp.Interpreter) *yaegiHandle {
@@ -59,7 +63,20 @@ func newHandle(yi *interp.Interpreter) *yaegiHandle {
 	if id != nil && mu != nil && done != nil && cc != nil {
 		h.id, h.mu, h.done, h.cancelChan = (*uint64)(id), (*sync.RWMutex)(mu), (*chan struct{})(done), (*bool)(cc)
 	}
+	if f := v.FieldByName("roots"); f.IsValid() && f.Kind() == reflect.Slice {
+		h.roots = reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem()
+	}
 	return h
+}
+
+// forgetTrees empties yaegi's list of compiled trees (see roots). Call it
+// only when nothing is compiling.
+func (h *yaegiHandle) forgetTrees() {
+	if h.roots.IsValid() {
+		h.mu.Lock()
+		h.roots.Set(reflect.Zero(h.roots.Type()))
+		h.mu.Unlock()
+	}
 }
 
 // rearm reports whether the handle can stop one cell and re-arm the rest.

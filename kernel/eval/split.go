@@ -49,6 +49,8 @@ type splitCell struct {
 	// filePos is a position in cellFile for the package clause of the files
 	// the kernel builds from the pieces (yaegi reads the file name there).
 	filePos token.Pos
+	// files are the views' entries in the file set.
+	files []*token.File
 }
 
 // SyntaxError is a parse error at a cell position.
@@ -277,6 +279,7 @@ func parseCell(fset *token.FileSet, code string) (*splitCell, error) {
 		}
 		sc.unresolved = append(sc.unresolved, f.Unresolved...)
 		sc.filePos = f.Package
+		sc.files = append(sc.files, fset.File(f.Package))
 	}
 	if hasStmt {
 		src := stmtPrefix + view(code, items, func(it item) bool { return it.kind == itemStmt }) + "\n}"
@@ -296,6 +299,7 @@ func parseCell(fset *token.FileSet, code string) (*splitCell, error) {
 		if !sc.filePos.IsValid() {
 			sc.filePos = f.Package
 		}
+		sc.files = append(sc.files, fset.File(f.Package))
 	}
 	return sc, nil
 }
@@ -333,4 +337,24 @@ func endOfCell(err error, code string) error {
 		pos: token.Position{Line: last, Column: len(lines[last-1]) + 1},
 		msg: "unexpected end of cell: a bracket, parenthesis or statement is left open",
 	}
+}
+
+// outlivesCell reports whether code from the cell can run after it: a
+// declaration, a function literal (a stored closure) or a go statement.
+// Positions of such code must stay resolvable for later panics.
+func (sc *splitCell) outlivesCell() bool {
+	if len(sc.decls) > 0 {
+		return true
+	}
+	found := false
+	if sc.stmts != nil {
+		ast.Inspect(sc.stmts, func(n ast.Node) bool {
+			switch n.(type) {
+			case *ast.FuncLit, *ast.GoStmt, *ast.DeferStmt:
+				found = true
+			}
+			return !found
+		})
+	}
+	return found
 }
