@@ -55,3 +55,7 @@ func (t zmqTransport) Send(ch Channel, frames [][]byte) error {
 func (t zmqTransport) Flush() { t.c.Flush(time.Second) }
 
 func (t zmqTransport) Close() error { return t.c.Close() }
+
+// addr returns the bound address of one socket ("shell", "iopub", ...);
+// tests use it to find ports chosen for port 0.
+func (t zmqTransport) addr(name string) string { return t.c.Addr(name).String() }
