@@ -83,6 +83,9 @@ func TestComplete(t *testing.T) {
 		{name: "unknown receiver", cell: "nothing.|", wantExact: []string{}, start: 8},
 		{name: "user variable shadows package", cell: "stat := mat.NewDense(1, 1, nil)\nstat.Di|", wantExact: []string{"DiagView", "Dims", "DivElem"}, start: -1},
 		{name: "plot types", cell: "p2 := plot.New()\np2.Ad|", wantExact: []string{"Add"}, start: 20},
+		{name: "import path", cell: `import "gonum.org/v1/gonum/stat/d|`, want: []string{"gonum.org/v1/gonum/stat/distuv", "gonum.org/v1/gonum/stat/distmv"}, wantNot: []string{"fmt"}, start: 8},
+		{name: "import path in block", cell: "import (\n\t\"fmt\"\n\tm \"gonum.org/v1/gonum/ma|", wantExact: []string{"gonum.org/v1/gonum/mat", "gonum.org/v1/gonum/mathext"}, start: 20},
+		{name: "ordinary string is not an import", cell: "s := \"gonum.org/v1/gonum/ma|", wantExact: []string{}, start: -1},
 		{name: "plotter constructor", cell: "plotter.NewSc|", wantExact: []string{"NewScatter"}, start: 8},
 	}
 	for _, tc := range tests {

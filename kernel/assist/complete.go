@@ -54,6 +54,8 @@ type candidate struct {
 //   - after "x." the exported fields and methods of x's type, for variables
 //     of earlier cells, variables the current cell defines (m :=
 //     mat.NewDense(...)), and chains such as p.X.Method().;
+//   - inside an import spec's string, import paths ("gonum.org/v1/gonum/st"
+//     → .../stat, .../stat/distuv, ...);
 //   - otherwise keywords, predeclared identifiers, package names, earlier
 //     cells' names and the identifiers of the current cell.
 //
@@ -64,6 +66,13 @@ type candidate struct {
 // matches and the cursor as the replaced range. env may be nil.
 func Complete(code string, cursor int, env Env) kernel.Completion {
 	end := byteOffset(code, cursor)
+	if prefix, start, ok := importPathPrefix(code, end); ok {
+		var cands []candidate
+		for _, p := range importPaths(env) {
+			cands = append(cands, candidate{p, "module"})
+		}
+		return completion(cands, prefix, runeCount(code[:start]), runeCount(code[:end]))
+	}
 	start := identBefore(code, end)
 	prefix := code[start:end]
 	cursorStart := runeCount(code[:start])
@@ -87,6 +96,11 @@ func Complete(code string, cursor int, env Env) kernel.Completion {
 		cands = identifierCandidates(code, start, end, env)
 	}
 
+	return completion(cands, prefix, cursorStart, cursorEnd)
+}
+
+// completion builds the reply from the candidates matching prefix.
+func completion(cands []candidate, prefix string, cursorStart, cursorEnd int) kernel.Completion {
 	matches, kinds := filter(cands, prefix)
 	types := make([]map[string]any, len(matches))
 	for i, m := range matches {

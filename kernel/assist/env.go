@@ -109,3 +109,12 @@ func (e *tableEnv) Globals() map[string]Global {
 	}
 	return e.globals()
 }
+
+// ImportPaths lists every package the tables hold.
+func (e *tableEnv) ImportPaths() []string {
+	paths := make([]string, 0, len(e.byPath))
+	for p := range e.byPath {
+		paths = append(paths, p)
+	}
+	return paths
+}
