@@ -2,7 +2,7 @@
 //
 // Usage:
 //
-//	gophys kernel --connection-file F   run the kernel (what the kernelspec's argv runs)
+//	gophys kernel --connection-file F [--log-level L]   run the kernel (what the kernelspec's argv runs)
 //	gophys install [--user | --sys-prefix | --prefix P] [--name N]
 //	gophys version
 package main
@@ -20,7 +20,7 @@ import (
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
 const usage = `usage:
-  gophys kernel --connection-file F
+  gophys kernel --connection-file F [--log-level debug|info|warn|error]
   gophys install [--user | --sys-prefix | --prefix P] [--name N]
   gophys version
 `

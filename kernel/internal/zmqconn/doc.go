@@ -3,7 +3,7 @@
 // only package in gophys that imports zmq4.
 //
 //	info, err := zmqconn.ReadConnectionFile(path)
-//	conn, err := zmqconn.Listen(info, logger)
+//	conn, err := zmqconn.Listen(info, zmqconn.Options{Logger: logger})
 //	defer conn.Close()
 //	for frames := range conn.Incoming(zmqconn.Shell) { ... }
 //	conn.Send(zmqconn.Shell, reply)
