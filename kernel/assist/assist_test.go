@@ -166,7 +166,7 @@ func TestInspect(t *testing.T) {
 		{name: "type detail 1 lists methods", cell: "plot.Plot|", detail: 1, found: true, want: []string{"Methods:", "Save("}},
 		{name: "builtin", cell: "len(|", found: true, want: []string{"func len(v Type) int"}},
 		{name: "keyword", cell: "for|", found: true, want: []string{"keyword for"}},
-		{name: "interpreted slices function", cell: "slices.Sort(|", found: true, want: []string{"func Sort[E gophysOrdered](x []E)", "Sort sorts a slice"}},
+		{name: "interpreted slices function", cell: "slices.Sort(|", found: true, want: []string{"func Sort[E cmp.Ordered](x []E)", "Sort sorts a slice"}},
 		{name: "maps.Keys returns a slice", cell: "maps.Keys|", found: true, want: []string{"[]K", "Go 1.23 returns an iterator"}},
 		{name: "constant", cell: "math.Pi|", found: true, want: []string{"Pi", "3.14159"}},
 		{name: "current cell variable", cell: "v := mat.NewVecDense(3, nil)\nv|", found: true, want: []string{"v *mat.VecDense", "VecDense represents a column vector"}},

@@ -39,7 +39,7 @@ func TestDocIndex(t *testing.T) {
 		{"github.com/gophys/gophys/display.Bundle", "type Bundle struct", "displayable"},
 		// kernel/symbols' interpreted versions replace Go's where they differ.
 		{"maps.Keys", "func Keys[K comparable, V any](m map[K]V) []K", "new slice"},
-		{"slices.Sorted", "func Sorted[E gophysOrdered](s []E) []E", "sorted copy"},
+		{"slices.Sorted", "func Sorted[E cmp.Ordered](s []E) []E", "sorted copy"},
 		// Go's own docs stay for what kernel/symbols does not replace.
 		{"slices.Concat", "func Concat[S ~[]E, E any](slices ...S) S", "Concat"},
 	}

@@ -217,7 +217,10 @@ func addPackageFuncs(entries map[string][2]string, importPath string, files []st
 	for _, f := range parsed {
 		for _, d := range f.Decls {
 			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.IsExported() {
-				entries[importPath+"."+fd.Name.Name] = [2]string{declText(fset, fd), fd.Doc.Text()}
+				// The local constraint stands in for cmp.Ordered (yaegi cannot
+				// use another package's constraint); show what it means.
+				decl := strings.ReplaceAll(declText(fset, fd), "gophysOrdered", "cmp.Ordered")
+				entries[importPath+"."+fd.Name.Name] = [2]string{decl, fd.Doc.Text()}
 			}
 		}
 	}
