@@ -35,8 +35,12 @@ func testEnv() Env {
 		"Particle": {Kind: Type, Type: particle,
 			Decl: "// Particle is a point mass.\ntype Particle struct { Pos mat.VecDense; Mass float64 }\n" +
 				"// Kinetic is the particle's kinetic energy at speed v.\nfunc (p *Particle) Kinetic(v float64) float64 { return Energy(p.Mass, v) }"},
-		"p":     {Kind: Var, Type: particle, Value: reflect.New(particle).Elem(), Decl: "p := Particle{Mass: 2}"},
-		"count": {Kind: Var, Type: reflect.TypeFor[int](), Value: reflect.ValueOf(3), Decl: "count := 3"},
+		"p": {Kind: Var, Type: particle, Value: reflect.New(particle).Elem(), Decl: "p := Particle{Mass: 2}"},
+		// Only a value: the type comes from it. An any holding a *mat.Dense
+		// completes as a *mat.Dense.
+		"untyped": {Kind: Var, Value: reflect.ValueOf(mat.NewVecDense(2, nil))},
+		"boxed":   {Kind: Var, Type: reflect.TypeFor[any](), Value: reflect.ValueOf(&[]any{m}).Elem().Index(0)},
+		"count":   {Kind: Var, Type: reflect.TypeFor[int](), Value: reflect.ValueOf(3), Decl: "count := 3"},
 	}
 	return NewEnv(symbols.Exports(), symbols.PackageNames, func() map[string]Global { return globals })
 }
@@ -71,6 +75,8 @@ func TestComplete(t *testing.T) {
 		{name: "multiple assignment", cell: "q, r := mat.NewDense(1, 1, nil), mat.NewVecDense(1, nil)\nr.Len|", wantExact: []string{"Len"}, start: 59},
 		{name: "interpreted struct fields and methods", cell: "p.|", want: []string{"Kinetic", "Mass", "Pos"}, start: 2},
 		{name: "field of interpreted struct", cell: "p.Pos.AtV|", wantExact: []string{"AtVec"}, start: 6},
+		{name: "type from value", cell: "untyped.AtV|", wantExact: []string{"AtVec"}, start: 8},
+		{name: "dynamic type of any", cell: "boxed.Mu|", wantExact: []string{"Mul", "MulElem"}, start: 6},
 		{name: "slice element", cell: "xs[0].|", wantExact: []string{}, start: 6},
 		{name: "globals and keywords", cell: "co|", want: []string{"const", "continue", "copy", "count", "complex", "context"}, start: 0},
 		{name: "function from earlier cell", cell: "En|", wantExact: []string{"Energy"}, start: 0},
@@ -171,6 +177,9 @@ func TestInspect(t *testing.T) {
 		{name: "constant", cell: "math.Pi|", found: true, want: []string{"Pi", "3.14159"}},
 		{name: "current cell variable", cell: "v := mat.NewVecDense(3, nil)\nv|", found: true, want: []string{"v *mat.VecDense", "VecDense represents a column vector"}},
 		{name: "int variable", cell: "count|", found: true, want: []string{"var count int = 3"}},
+		{name: "method call parens", cell: "v := m.At(1, |", found: true, want: []string{"func (m *Dense) At(i, j int) float64"}},
+		{name: "nested call picks inner", cell: "fmt.Println(math.Sqrt(|", found: true, want: []string{"func Sqrt(x float64) float64"}},
+		{name: "after closed call", cell: "fmt.Println(math.Sqrt(2), |", found: true, want: []string{"func Println("}},
 		{name: "unknown", cell: "nosuchthing|", found: false},
 		{name: "empty", cell: "|", found: false},
 		{name: "unicode", cell: "// ωω\nfmt.Print|ln", found: true, want: []string{"func Println("}},

@@ -174,6 +174,21 @@ func (r *resolver) resolve(e ast.Expr) (entity, bool) {
 	return entity{}, false
 }
 
+// globalType is the type completion should use for g: its declared type,
+// else its value's; for an empty interface holding a value, the dynamic
+// type (what x. can usefully offer).
+func globalType(g Global) reflect.Type {
+	t := g.Type
+	if t == nil && g.Value.IsValid() {
+		t = g.Value.Type()
+	}
+	if t != nil && t.Kind() == reflect.Interface && t.NumMethod() == 0 &&
+		g.Value.IsValid() && g.Value.Kind() == reflect.Interface && !g.Value.IsNil() {
+		t = g.Value.Elem().Type()
+	}
+	return t
+}
+
 // predeclaredTypes are the basic types cells name, for var x float64.
 var predeclaredTypes = map[string]reflect.Type{
 	"bool": reflect.TypeFor[bool](), "string": reflect.TypeFor[string](),
@@ -196,7 +211,7 @@ func (r *resolver) resolveIdent(name string) (entity, bool) {
 		return entity{cellType: name, rtype: g.Type, isType: true, name: name}, true
 	}
 	if g, ok := r.globals[name]; ok {
-		ent := entity{rtype: g.Type, isType: g.Kind == Type, name: name}
+		ent := entity{rtype: globalType(g), isType: g.Kind == Type, name: name}
 		if g.Kind == Func {
 			ent.docKey = "cell:" + name
 		}
