@@ -347,3 +347,97 @@ func dtypeValues[T float](t *Tensor) []T {
 	c := toDtype(t, dtypeOf[T]()).contiguous()
 	return elems[T](c.st)[c.offset : c.offset+numel(c.shape)]
 }
+
+// LocallyConnected2D is [Conv2D] with untied weights (Keras'
+// LocallyConnected2D): every output pixel has its own filter bank, as
+// calorimeter and pile-up networks (CaloGAN, PUMML) use where detector
+// cells are not translation invariant. x is [N, C, H, W]; w is
+// [OH, OW, K, C, kH, kW], one [K, C, kH, kW] filter bank per output pixel;
+// b is [K, OH, OW] (one bias per output value, as in Keras) or nil. Stride
+// and padding follow [ConvOptions] (OutputPadding is not used), and the
+// result is [N, K, OH, OW].
+//
+// Gradients flow to x, w and b; a weight whose first two sizes differ from
+// the output size, or other bad shapes, give a tensor holding a
+// *ShapeError. The kernels are direct loops (no filter is shared, so there
+// is no GEMM to batch), fast enough for the few filters and small images
+// these layers are used with.
+func LocallyConnected2D(x, w, b *Tensor, o ConvOptions) *Tensor {
+	const op = "locally_connected2d"
+	inputs := convInputs(x, w, b)
+	if err := firstErr(inputs...); err != nil {
+		return errTensor(err)
+	}
+	bad := func(format string, args ...any) *Tensor {
+		return errTensor(&ShapeError{Op: op, A: cloneInts(x.shape), B: cloneInts(w.shape), Reason: fmt.Sprintf(format, args...)})
+	}
+	switch {
+	case len(x.shape) != 4:
+		return bad("input must be 4-D [batch, channels, height, width], got %d-D; reshape it first", len(x.shape))
+	case len(w.shape) != 6:
+		return bad("weight must be 6-D [outH, outW, out, in, kH, kW], got %d-D", len(w.shape))
+	case x.shape[1] != w.shape[3]:
+		return bad("input has %d channels but the weight expects %d (weight is [outH, outW, out, in, kH, kW])", x.shape[1], w.shape[3])
+	case x.shape[0] < 1 || w.shape[2] < 1:
+		return bad("batch and channel counts must be at least 1")
+	}
+	kh, kw := w.shape[4], w.shape[5]
+	h, wd := x.shape[2], x.shape[3]
+	sh, sw := o.strides()
+	pad := o.explicitPadding()
+	if o.Same {
+		pad.Top, pad.Bottom = conv.SamePadding(h, kh, sh)
+		pad.Left, pad.Right = conv.SamePadding(wd, kw, sw)
+	}
+	g, err := conv.NewGeom(x.shape[1], h, wd, w.shape[2], kh, kw, sh, sw, pad)
+	if err != nil {
+		return errTensor(geomShapeError(op, x, w, err))
+	}
+	if w.shape[0] != g.OH || w.shape[1] != g.OW {
+		return bad("weight has %d×%d filter banks but the output is %d×%d; make the weight [%d, %d, ...]", w.shape[0], w.shape[1], g.OH, g.OW, g.OH, g.OW)
+	}
+	if b != nil && !sameShape(b.shape, []int{g.K, g.OH, g.OW}) {
+		return bad("bias is %v but must be [%d %d %d], one value per output channel and pixel", b.shape, g.K, g.OH, g.OW)
+	}
+	if widestDtype(inputs) == f64 {
+		return locallyConnected2d[float64](x, w, b, g)
+	}
+	return locallyConnected2d[float32](x, w, b, g)
+}
+
+func locallyConnected2d[T float](x, w, b *Tensor, g conv.Geom) *Tensor {
+	n := x.shape[0]
+	xs, wv, bv := dtypeValues[T](x), dtypeValues[T](w), dtypeValues[T](b)
+	out := wsOf(x, w, b).alloc(dtypeOf[T](), []int{n, g.K, g.OH, g.OW})
+	ws := acquireConvWorkspace[T]()
+	err := conv.LocalForward(&g, n, xs, wv, bv, elems[T](out.st), ws)
+	conv.Release(ws)
+	if err != nil {
+		return errTensor(fmt.Errorf("physnn: locally_connected2d: %w", err))
+	}
+	return record(out, "locally_connected2d", convInputs(x, w, b), func(grad *Tensor) []*Tensor {
+		bufs := wsOf(grad, x, w)
+		grads := make([]*Tensor, 2, 3)
+		var dx, dw, db []T
+		if x.requiresGrad {
+			grads[0] = bufs.alloc(dtypeOf[T](), x.shape)
+			dx = elems[T](grads[0].st)
+		}
+		if w.requiresGrad {
+			grads[1] = bufs.alloc(dtypeOf[T](), w.shape)
+			dw = elems[T](grads[1].st)
+		}
+		if b != nil {
+			var gb *Tensor
+			if b.requiresGrad {
+				gb = bufs.alloc(dtypeOf[T](), b.shape)
+				db = elems[T](gb.st)
+			}
+			grads = append(grads, gb)
+		}
+		ws := acquireConvWorkspace[T]()
+		defer conv.Release(ws)
+		err := conv.LocalBackward(&g, n, xs, wv, dtypeValues[T](grad), dx, dw, db, ws)
+		return interruptedGrads("locally_connected2d", grads, err)
+	})
+}

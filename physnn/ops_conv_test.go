@@ -452,3 +452,92 @@ func TestConvOnViews(t *testing.T) {
 		})
 	}
 }
+
+func TestLocallyConnected2DGradients(t *testing.T) {
+	cases := []struct {
+		name   string
+		x, w   []int // w is [OH, OW, K, C, kH, kW]
+		bias   bool
+		o      physnn.ConvOptions
+		output []int
+	}{
+		{"5x7_k3x2_valid", []int{2, 2, 5, 7}, []int{3, 6, 2, 2, 3, 2}, true, physnn.ConvOptions{}, []int{2, 2, 3, 6}},
+		{"pumml_like_stride_equals_kernel", []int{3, 1, 6, 6}, []int{2, 2, 2, 1, 3, 3}, true, physnn.ConvOptions{Stride: 3}, []int{3, 2, 2, 2}},
+		{"same_k3_s2_nobias", []int{1, 2, 5, 4}, []int{3, 2, 2, 2, 3, 3}, false, physnn.ConvOptions{Same: true, Stride: 2}, []int{1, 2, 3, 2}},
+	}
+	for i, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			inputs := []*physnn.Tensor{randTensor(uint64(3*i+400), tc.x...), randTensor(uint64(3*i+401), tc.w...)}
+			if tc.bias {
+				inputs = append(inputs, randTensor(uint64(3*i+402), tc.output[1:]...))
+			}
+			f := func(in []*physnn.Tensor) *physnn.Tensor {
+				var b *physnn.Tensor
+				if len(in) == 3 {
+					b = in[2]
+				}
+				return physnn.LocallyConnected2D(in[0], in[1], b, tc.o)
+			}
+			if got := f(inputs); !slices.Equal(got.Shape(), tc.output) {
+				t.Fatalf("output shape %v (err %v), want %v", got.Shape(), got.Err(), tc.output)
+			}
+			physnntest.CheckGrad(t, "locally_connected2d", f, inputs...)
+		})
+	}
+}
+
+// TestLocallyConnectedWithTiedWeightsIsConv checks that copying one filter
+// bank to every output pixel (and one bias to every pixel) reproduces
+// Conv2D.
+func TestLocallyConnectedWithTiedWeightsIsConv(t *testing.T) {
+	x := randTensor(1, 2, 3, 6, 5)
+	w := randTensor(2, 4, 3, 3, 2)
+	b := randTensor(3, 4)
+	o := physnn.ConvOptions{Stride: 2, Padding: 1}
+	y := physnn.Conv2D(x, w, b, o) // [2 4 3 3]
+	oh, ow := y.Shape()[2], y.Shape()[3]
+	bank, bias := w.Data(), b.Data()
+	var lw, lb []float32
+	for range oh * ow {
+		lw = append(lw, bank...)
+	}
+	for k := range 4 {
+		for range oh * ow {
+			lb = append(lb, bias[k])
+		}
+	}
+	got := physnn.LocallyConnected2D(x, physnn.New(lw, oh, ow, 4, 3, 3, 2), physnn.New(lb, 4, oh, ow), o)
+	if err := got.Err(); err != nil {
+		t.Fatal(err)
+	}
+	// Same products, different summation order (GEMM vs direct loop):
+	// float32 round-off of sums of 18 products of values below 1.
+	physnntest.AllClose(t, got.Float64(), y.Float64(), 1e-5, 1e-5)
+}
+
+func TestLocallyConnected2DShapeErrors(t *testing.T) {
+	x := physnn.Zeros(1, 2, 6, 6)
+	cases := []struct {
+		name string
+		got  *physnn.Tensor
+		want string
+	}{
+		{"weight 4-D", physnn.LocallyConnected2D(x, physnn.Zeros(3, 2, 3, 3), nil, physnn.ConvOptions{}),
+			"locally_connected2d [1 2 6 6] x [3 2 3 3]: weight must be 6-D [outH, outW, out, in, kH, kW], got 4-D"},
+		{"positions", physnn.LocallyConnected2D(x, physnn.Zeros(3, 3, 1, 2, 3, 3), nil, physnn.ConvOptions{}),
+			"locally_connected2d [1 2 6 6] x [3 3 1 2 3 3]: weight has 3×3 filter banks but the output is 4×4; make the weight [4, 4, ...]"},
+		{"channels", physnn.LocallyConnected2D(x, physnn.Zeros(4, 4, 1, 3, 3, 3), nil, physnn.ConvOptions{}),
+			"locally_connected2d [1 2 6 6] x [4 4 1 3 3 3]: input has 2 channels but the weight expects 3 (weight is [outH, outW, out, in, kH, kW])"},
+		{"bias", physnn.LocallyConnected2D(x, physnn.Zeros(4, 4, 1, 2, 3, 3), physnn.Zeros(1), physnn.ConvOptions{}),
+			"locally_connected2d [1 2 6 6] x [4 4 1 2 3 3]: bias is [1] but must be [1 4 4], one value per output channel and pixel"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.got.Err()
+			var se *physnn.ShapeError
+			if !errors.As(err, &se) || err.Error() != tc.want {
+				t.Fatalf("err = %v\nwant *ShapeError %q", err, tc.want)
+			}
+		})
+	}
+}

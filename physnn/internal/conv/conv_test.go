@@ -323,6 +323,12 @@ func TestInterruptStopsKernels(t *testing.T) {
 					return BackwardFilter(&g, tc.n, x, y, dw, ws)
 				},
 				"transpose forward": func() error { return TransposeForward(&g, tc.n, y, w, nil, x, ws) },
+				"local forward": func() error {
+					return LocalForward(&g, tc.n, x, make([]float64, g.OH*g.OW*g.FilterSize()), nil, y, ws)
+				},
+				"local backward": func() error {
+					return LocalBackward(&g, tc.n, x, make([]float64, g.OH*g.OW*g.FilterSize()), y, make([]float64, len(x)), nil, nil, ws)
+				},
 			} {
 				if err := run(); err != stop {
 					t.Errorf("%s: err = %v, want the interrupt's error", name, err)
