@@ -1,6 +1,6 @@
 // Package conv holds the raw convolution, pooling and batch-normalisation
-// kernels behind physnn's Conv2D, ConvTranspose2D, MaxPool2D, AvgPool2D and
-// BatchNorm ops.
+// kernels behind physnn's Conv2D, ConvTranspose2D, LocallyConnected2D,
+// MaxPool2D, AvgPool2D and BatchNorm ops.
 //
 // # Overview
 //
