@@ -36,6 +36,10 @@ type node struct {
 	grad     *Tensor
 	ownsGrad bool
 	epoch    uint64
+
+	// inBuf holds the inputs of ops with at most two, so recording such
+	// an op allocates no slice.
+	inBuf [2]*Tensor
 }
 
 // noGradCount counts the NoGrad calls in progress in all goroutines, so
@@ -121,8 +125,17 @@ func record(out *Tensor, op string, inputs []*Tensor, backward func(g *Tensor) [
 	if !need || !GradEnabled() {
 		return out
 	}
+	// The node lives inside the result itself: one allocation fewer per op.
+	n := &out.nodeBuf
+	*n = node{op: op, backward: backward}
+	if len(inputs) <= len(n.inBuf) {
+		copy(n.inBuf[:], inputs)
+		n.inputs = n.inBuf[:len(inputs):len(inputs)]
+	} else {
+		n.inputs = append([]*Tensor(nil), inputs...)
+	}
 	out.requiresGrad = true
-	out.node = &node{op: op, inputs: inputs, backward: backward}
+	out.node = n
 	return out
 }
 

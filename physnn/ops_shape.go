@@ -243,7 +243,7 @@ func Concat(axis int, ts ...*Tensor) *Tensor {
 		copyInto(axisView(y, a, pos, pos+t.shape[a]), t, false)
 		pos += t.shape[a]
 	}
-	inputs := slices.Clone(ts)
+	inputs := slices.Clone(ts) // the caller may reuse ts
 	return record(y, "concat", inputs, func(g *Tensor) []*Tensor {
 		grads := make([]*Tensor, len(inputs))
 		for i, t := range inputs {

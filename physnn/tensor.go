@@ -46,6 +46,7 @@ type Tensor struct {
 	requiresGrad bool
 	grad         *Tensor // leaves only: accumulated gradient, allocated once
 	node         *node   // the op that produced this tensor, nil for leaves
+	nodeBuf      node    // storage for node, so recording allocates less
 
 	ws *Workspace // where ops on this tensor allocate results; nil: the heap
 }
