@@ -40,10 +40,21 @@
 //   - slices: Sort, SortFunc, SortStableFunc, IsSorted, IsSortedFunc, Min,
 //     Max, MinFunc, MaxFunc, BinarySearch, BinarySearchFunc, Index, Contains,
 //     IndexFunc, ContainsFunc, Equal, Reverse, Clone, Insert, Delete,
-//     Compact, Repeat, and slice-taking Sorted, SortedFunc,
-//     SortedStableFunc, Collect;
+//     Compact, CompactFunc, DeleteFunc, Replace, Concat, Grow, Clip,
+//     Compare, CompareFunc, EqualFunc, Repeat, and slice-taking Sorted,
+//     SortedFunc, SortedStableFunc, Collect;
 //   - maps: Keys and Values returning slices (Go 1.23 returns iterators,
-//     which yaegi cannot range over), Equal, Clone, Copy, DeleteFunc.
+//     which yaegi cannot range over), Equal, EqualFunc (one value type),
+//     Clone, Copy, DeleteFunc;
+//   - cmp: Or.
+//
+// Known yaegi v0.16.1 limits that remain: defining a cell-level variable
+// from a generic call (k := maps.Keys(m) at the top level of a cell) panics
+// inside yaegi ("nil reflect type"); the same statement inside a function
+// works, as does assigning to a declared variable (var k []string; then
+// k = maps.Keys(m)). Passing a cell's value directly as a variadic
+// interface argument (p.Add(myPlotter{})) fails; assign it to the
+// interface type first.
 //
 // For []int, []float64, []float32 and []string, Sort, IsSorted... call
 // compiled instantiations, so sorting runs at compiled speed; other element

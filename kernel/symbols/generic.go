@@ -78,7 +78,7 @@ func clearValue(x any) {
 var genericSource embed.FS
 
 // genericSourceFiles is the order in which the sources are compiled.
-var genericSourceFiles = []string{"gosrc/slices.go.txt", "gosrc/maps.go.txt", "gosrc/builtin.go.txt"}
+var genericSourceFiles = []string{"gosrc/cmp.go.txt", "gosrc/slices.go.txt", "gosrc/maps.go.txt", "gosrc/builtin.go.txt"}
 
 // compileGenericSource adds the generic functions yaegi v0.16.1 lacks.
 //
