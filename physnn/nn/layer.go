@@ -77,7 +77,13 @@ func Describe(l Layer) string {
 		return s.String()
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%T", l)
+	name := fmt.Sprintf("%T", l)
+	if strings.Contains(name, "physnn_nn_Layer") {
+		// The interpreter's wrapper for a cell-defined layer: its type name
+		// says nothing about the layer, the parameter shapes below do.
+		name = "CustomLayer"
+	}
+	b.WriteString(name)
 	params := l.NamedParameters()
 	if len(params) > 0 {
 		b.WriteString("{")
