@@ -41,7 +41,7 @@ func TestDocIndex(t *testing.T) {
 		{"maps.Keys", "func Keys[K comparable, V any](m map[K]V) []K", "new slice"},
 		{"slices.Sorted", "func Sorted[E cmp.Ordered](s []E) []E", "sorted copy"},
 		// Go's own docs stay for what kernel/symbols does not replace.
-		{"slices.Concat", "func Concat[S ~[]E, E any](slices ...S) S", "Concat"},
+		{"slices.Chunk", "func Chunk[Slice ~[]E, E any](s Slice, n int) iter.Seq[Slice]", "Chunk returns an iterator"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.key, func(t *testing.T) {
