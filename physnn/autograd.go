@@ -213,8 +213,11 @@ func topoSort(t *Tensor) []*node {
 		n    *node
 		next int
 	}
-	var order []*node
-	stack := []frame{{n: t.node}}
+	// Capacities cover typical networks without regrowing; the stack can
+	// then live on the goroutine stack.
+	order := make([]*node, 0, 64)
+	stack := make([]frame, 1, 64)
+	stack[0] = frame{n: t.node}
 	t.node.epoch = epoch
 	for len(stack) > 0 {
 		top := &stack[len(stack)-1]

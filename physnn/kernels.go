@@ -15,42 +15,52 @@ func elems[T float](st *storage) []T {
 	return any(st.f64).([]T)
 }
 
-// eachRow calls fn once per innermost row of shape, passing each operand's
-// offset of the row's first element. offs holds the operands' base offsets
-// and strides their per-dimension strides (aligned with shape). A 0-d shape
-// has a single row of one element. The walk is an odometer, not recursion.
-func eachRow(shape []int, strides [][]int, offs []int, fn func(offs []int)) {
+// eachRow calls fn once per innermost row of shape with the offsets of the
+// row's first element in up to three operands, whose strides s0, s1, s2 are
+// aligned with shape (nil for an unused operand) and whose base offsets are
+// o0, o1, o2. A 0-d shape has a single row of one element. The walk is an
+// odometer, not recursion, and allocates nothing for up to 9 dimensions.
+func eachRow(shape, s0, s1, s2 []int, o0, o1, o2 int, fn func(o0, o1, o2 int)) {
 	if numel(shape) == 0 {
 		return
 	}
 	nd := len(shape)
 	if nd <= 1 {
-		fn(offs)
+		fn(o0, o1, o2)
 		return
 	}
-	idx := make([]int, nd-1)
-	cur := append([]int(nil), offs...)
+	var idxBuf [8]int
+	var idx []int
+	if nd-1 <= len(idxBuf) {
+		idx = idxBuf[:nd-1]
+	} else {
+		idx = make([]int, nd-1)
+	}
 	for {
-		fn(cur)
+		fn(o0, o1, o2)
 		// Advance the odometer over the outer dimensions.
 		d := nd - 2
 		for ; d >= 0; d-- {
 			idx[d]++
-			for k := range cur {
-				cur[k] += strides[k][d]
-			}
+			o0, o1, o2 = o0+strideAt(s0, d), o1+strideAt(s1, d), o2+strideAt(s2, d)
 			if idx[d] < shape[d] {
 				break
 			}
-			for k := range cur {
-				cur[k] -= strides[k][d] * shape[d]
-			}
+			n := shape[d]
+			o0, o1, o2 = o0-n*strideAt(s0, d), o1-n*strideAt(s1, d), o2-n*strideAt(s2, d)
 			idx[d] = 0
 		}
 		if d < 0 {
 			return
 		}
 	}
+}
+
+func strideAt(s []int, d int) int {
+	if s == nil {
+		return 0
+	}
+	return s[d]
 }
 
 // innerLen and innerStride describe the innermost row of a shape.
@@ -72,13 +82,13 @@ func innerStride(strides []int) int {
 func copyStrided[T float](dst, src []T, off int, shape, strides []int) {
 	n, s := innerLen(shape), innerStride(strides)
 	dstStrides := contiguousStrides(shape)
-	eachRow(shape, [][]int{dstStrides, strides}, []int{0, off}, func(o []int) {
-		d := dst[o[0] : o[0]+n]
+	eachRow(shape, dstStrides, strides, nil, 0, off, 0, func(od, os, _ int) {
+		d := dst[od : od+n]
 		if s == 1 {
-			copy(d, src[o[1]:o[1]+n])
+			copy(d, src[os:os+n])
 			return
 		}
-		j := o[1]
+		j := os
 		for i := range d {
 			d[i] = src[j]
 			j += s
@@ -197,8 +207,8 @@ func binaryStrided[T float](op binop, out []T, outShape []int, a []T, aOff int, 
 	n := innerLen(outShape)
 	sa, sb := innerStride(aStr), innerStride(bStr)
 	outStr := contiguousStrides(outShape)
-	eachRow(outShape, [][]int{outStr, aStr, bStr}, []int{0, aOff, bOff}, func(o []int) {
-		binaryRow(op, out[o[0]:o[0]+n], a[o[1]:], sa, b[o[2]:], sb)
+	eachRow(outShape, outStr, aStr, bStr, 0, aOff, bOff, func(oo, oa, ob int) {
+		binaryRow(op, out[oo:oo+n], a[oa:], sa, b[ob:], sb)
 	})
 }
 
@@ -207,17 +217,17 @@ func binaryStrided[T float](op binop, out []T, outShape []int, a []T, aOff int, 
 func reduceSumStrided[T float](dst []T, dstStr []int, src []T, off int, shape, strides []int) {
 	n := innerLen(shape)
 	ss, ds := innerStride(strides), innerStride(dstStr)
-	eachRow(shape, [][]int{dstStr, strides}, []int{0, off}, func(o []int) {
-		s := src[o[1]:]
+	eachRow(shape, dstStr, strides, nil, 0, off, 0, func(od, os, _ int) {
+		s := src[os:]
 		if ds == 0 {
 			var acc T
 			for i := 0; i < n; i++ {
 				acc += s[i*ss]
 			}
-			dst[o[0]] += acc
+			dst[od] += acc
 			return
 		}
-		d := dst[o[0]:]
+		d := dst[od:]
 		for i := 0; i < n; i++ {
 			d[i*ds] += s[i*ss]
 		}
@@ -229,9 +239,9 @@ func reduceSumStrided[T float](dst []T, dstStr []int, src []T, off int, shape, s
 func reduceMaxStrided[T float](dst []T, dstStr []int, src []T, off int, shape, strides []int) {
 	n := innerLen(shape)
 	ss, ds := innerStride(strides), innerStride(dstStr)
-	eachRow(shape, [][]int{dstStr, strides}, []int{0, off}, func(o []int) {
-		s := src[o[1]:]
-		d := dst[o[0]:]
+	eachRow(shape, dstStr, strides, nil, 0, off, 0, func(od, os, _ int) {
+		s := src[os:]
+		d := dst[od:]
 		for i := 0; i < n; i++ {
 			d[i*ds] = scalarOp(opMax, d[i*ds], s[i*ss])
 		}

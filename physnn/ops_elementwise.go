@@ -38,8 +38,19 @@ func toDtype(t *Tensor, dt dtype) *Tensor {
 // broadcastShape returns the NumPy broadcast of shapes a and b: aligned from
 // the right, each pair of dimensions must be equal or one of them 1.
 func broadcastShape(a, b []int) ([]int, bool) {
+	return broadcastShapeInto(nil, a, b)
+}
+
+// broadcastShapeInto is broadcastShape writing into buf when it is long
+// enough, so callers can keep the shape on the stack.
+func broadcastShapeInto(buf []int, a, b []int) ([]int, bool) {
 	n := max(len(a), len(b))
-	out := make([]int, n)
+	var out []int
+	if n <= len(buf) {
+		out = buf[:n]
+	} else {
+		out = make([]int, n)
+	}
 	for i := 1; i <= n; i++ {
 		da, db := 1, 1
 		if i <= len(a) {
@@ -97,14 +108,21 @@ func binary(op binop, name string, a, b *Tensor) *Tensor {
 	if err := firstErr(a, b); err != nil {
 		return errTensor(err)
 	}
-	shape, ok := broadcastShape(a.shape, b.shape)
+	// Shapes and strides of up to 8 dimensions stay on the stack.
+	var shapeBuf, asBuf, bsBuf [8]int
+	shape, ok := broadcastShapeInto(shapeBuf[:], a.shape, b.shape)
 	if !ok {
 		return shapeErr(name, a.shape, b.shape, "shapes do not broadcast (trailing dimensions must be equal or 1)")
 	}
 	a, b = promote(a, b)
 	out := wsOf(a, b).alloc(a.dt, shape)
-	as := broadcastStrides(a.shape, a.strides, shape)
-	bs := broadcastStrides(b.shape, b.strides, shape)
+	as, bs := asBuf[:], bsBuf[:]
+	if len(shape) > len(asBuf) {
+		as, bs = make([]int, len(shape)), make([]int, len(shape))
+	}
+	as, bs = as[:len(shape)], bs[:len(shape)]
+	broadcastStridesInto(as, a.shape, a.strides)
+	broadcastStridesInto(bs, b.shape, b.strides)
 	if out.dt == f64 {
 		binaryStrided(op, out.st.f64, shape, a.st.f64, a.offset, as, b.st.f64, b.offset, bs)
 	} else {

@@ -94,7 +94,8 @@ func (a *Tensor) MatMul(b *Tensor) *Tensor {
 	y := matmul(a, b)
 	return record(y, "matmul", []*Tensor{a, b}, func(g *Tensor) []*Tensor {
 		var ga, gb *Tensor
-		bt := permute(b, swapLast(len(b.shape)))
+		// The view takes g's workspace so products computed from it go there.
+		bt := permuteIn(wsOf(g, b), b, swapLast(len(b.shape)))
 		if a.requiresGrad {
 			ga = matmul(g, bt) // dA = g·Bᵀ
 		}

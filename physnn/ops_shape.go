@@ -60,8 +60,12 @@ func (x *Tensor) Reshape(shape ...int) *Tensor {
 }
 
 // permute returns a view of t with dimensions reordered by perm.
-func permute(t *Tensor, perm []int) *Tensor {
-	v := t.ws.header(len(perm))
+func permute(t *Tensor, perm []int) *Tensor { return permuteIn(t.ws, t, perm) }
+
+// permuteIn is permute with the view's header (and the workspace of results
+// computed from it) taken from ws.
+func permuteIn(ws *Workspace, t *Tensor, perm []int) *Tensor {
+	v := ws.header(len(perm))
 	for i, p := range perm {
 		v.shape[i], v.strides[i] = t.shape[p], t.strides[p]
 	}
@@ -136,8 +140,8 @@ func copyInto(dst, src *Tensor, accumulate bool) {
 func copyStridedInto[T float](dst []T, dOff int, dStr []int, src []T, sOff int, sStr []int, shape []int, accumulate bool) {
 	n := innerLen(shape)
 	ds, ss := innerStride(dStr), innerStride(sStr)
-	eachRow(shape, [][]int{dStr, sStr}, []int{dOff, sOff}, func(o []int) {
-		d, s := dst[o[0]:], src[o[1]:]
+	eachRow(shape, dStr, sStr, nil, dOff, sOff, 0, func(od, os, _ int) {
+		d, s := dst[od:], src[os:]
 		for i := 0; i < n; i++ {
 			if accumulate {
 				d[i*ds] += s[i*ss]
