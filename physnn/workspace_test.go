@@ -57,6 +57,19 @@ func TestWorkspace(t *testing.T) {
 		}
 		t.Logf("bytes per step: heap %d, workspace %d", heapBytes, wsBytes)
 	})
+	t.Run("few allocations per step", func(t *testing.T) {
+		// A 1-16-16-1 step records ~25 ops; what still allocates is one
+		// closure per op and Backward's gradient lists (27 when written).
+		// 40 leaves room for compiler changes while catching a return to
+		// per-op buffers, headers or bookkeeping (~90 without a workspace).
+		small := newMLP(physnn.NewRNG(2), 1, 16, 16, 1)
+		xs, ys := rng.Normal(0, 1, 32, 1), rng.Normal(0, 1, 32, 1)
+		ws := physnn.NewWorkspace()
+		allocs := testing.AllocsPerRun(20, func() { _ = small.step(ws, xs, ys) })
+		if allocs > 40 {
+			t.Errorf("%v allocations per workspace step, want ≤ 40", allocs)
+		}
+	})
 	t.Run("use keeps parameters trainable", func(t *testing.T) {
 		w := physnn.Ones(2).SetRequiresGrad(true)
 		ws := physnn.NewWorkspace()
