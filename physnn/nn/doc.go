@@ -24,6 +24,15 @@
 // cell-defined layer are not visible to checkpoints: keep such state in
 // parameters or in the built-in layers.
 //
+// Two limits of the interpreter (yaegi v0.16.1) matter for cell-defined
+// layers: a cell-defined value passed directly in a variadic call, as in
+// NewSequential(myLayer), is not wrapped and fails; write
+// NewSequential(nn.ReLU()).Add(myLayer), or pass a []nn.Layer{...} slice with
+// "...". Likewise a cell-defined value set in a composite literal of a
+// compiled struct's interface field (optim.AdamConfig{Schedule: mySchedule})
+// fails; assign the field afterwards (cfg.Schedule = mySchedule) or through a
+// variable of the interface type.
+//
 // # Parameters and randomness
 //
 // Each layer owns its parameter tensors (exported fields such as

@@ -340,9 +340,11 @@ func TestFitAddsNoAllocations(t *testing.T) {
 	data := train.NewTensorDataset(x, y)
 	model := smallModel(8)
 	opt := optim.NewAdam(model.Parameters(), optim.AdamConfig{})
+	steps := 0
+	counter := train.CallbackFuncs{Step: func(train.StepInfo) error { steps++; return nil }}
 	fitAllocs := func(epochs int) float64 {
 		return testing.AllocsPerRun(3, func() {
-			if _, err := train.Fit(model, opt, data, train.Config{Epochs: epochs}); err != nil {
+			if _, err := train.Fit(model, opt, data, train.Config{Epochs: epochs, Callbacks: []train.Callback{counter}}); err != nil {
 				t.Fatal(err)
 			}
 		})
