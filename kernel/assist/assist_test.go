@@ -92,6 +92,10 @@ func TestComplete(t *testing.T) {
 		{name: "import path", cell: `import "gonum.org/v1/gonum/stat/d|`, want: []string{"gonum.org/v1/gonum/stat/distuv", "gonum.org/v1/gonum/stat/distmv"}, wantNot: []string{"fmt"}, start: 8},
 		{name: "import path in block", cell: "import (\n\t\"fmt\"\n\tm \"gonum.org/v1/gonum/ma|", wantExact: []string{"gonum.org/v1/gonum/mat", "gonum.org/v1/gonum/mathext"}, start: 20},
 		{name: "ordinary string is not an import", cell: "s := \"gonum.org/v1/gonum/ma|", wantExact: []string{}, start: -1},
+		{name: "struct literal field", cell: "n := distuv.Normal{Mu: 0, Si|", want: []string{"Sigma"}, start: 26},
+		{name: "struct literal first field", cell: "xy := plotter.XY{|", want: []string{"X", "Y"}, start: 17},
+		{name: "cell struct literal", cell: "q := Particle{Ma|", wantExact: []string{"Mass"}, start: 14},
+		{name: "not a key position", cell: "n := distuv.Normal{Mu: Si|", wantNot: []string{"Sigma"}, start: 23},
 		{name: "plotter constructor", cell: "plotter.NewSc|", wantExact: []string{"NewScatter"}, start: 8},
 	}
 	for _, tc := range tests {
@@ -180,6 +184,7 @@ func TestInspect(t *testing.T) {
 		{name: "method call parens", cell: "v := m.At(1, |", found: true, want: []string{"func (m *Dense) At(i, j int) float64"}},
 		{name: "nested call picks inner", cell: "fmt.Println(math.Sqrt(|", found: true, want: []string{"func Sqrt(x float64) float64"}},
 		{name: "after closed call", cell: "fmt.Println(math.Sqrt(2), |", found: true, want: []string{"func Println("}},
+		{name: "cell type", cell: "Particle|", found: true, want: []string{"type Particle struct", "Particle is a point mass", "Kinetic"}},
 		{name: "unknown", cell: "nosuchthing|", found: false},
 		{name: "empty", cell: "|", found: false},
 		{name: "unicode", cell: "// ωω\nfmt.Print|ln", found: true, want: []string{"func Println("}},

@@ -92,6 +92,10 @@ func Complete(code string, cursor int, env Env) kernel.Completion {
 		if x, ok := r.resolveText(operand); ok {
 			cands = r.membersOf(x)
 		}
+	} else if fields, ok := literalFields(code, start, env); ok {
+		// In a composite literal's key position: the struct's fields first,
+		// then everything an expression may start with (positional values).
+		cands = append(fields, identifierCandidates(code, start, end, env)...)
 	} else {
 		cands = identifierCandidates(code, start, end, env)
 	}
@@ -305,4 +309,63 @@ func inStringOrComment(code string, offset int) bool {
 			}
 		}
 	}
+}
+
+// literalFields returns the fields of the struct type whose composite
+// literal encloses start, when start is at a key position (right after the
+// '{' or a ','): distuv.Normal{Mu: 0, Si → Sigma.
+func literalFields(code string, start int, env Env) ([]candidate, bool) {
+	before := strings.TrimRight(code[:start], " \t\n")
+	if before == "" || (before[len(before)-1] != '{' && before[len(before)-1] != ',') {
+		return nil, false
+	}
+	brace := openBraceBefore(code, start)
+	if brace < 0 {
+		return nil, false
+	}
+	typeStart := operandBefore(code, brace)
+	typeText := code[typeStart:brace]
+	if strings.TrimSpace(typeText) == "" {
+		return nil, false
+	}
+	r := newResolver(env, code[:typeStart])
+	x, ok := r.resolveText(typeText)
+	if !ok || !x.isType {
+		return nil, false
+	}
+	var out []candidate
+	if x.cellType != "" {
+		for name := range r.decls.fields(x.cellType) {
+			out = append(out, candidate{name, "field"})
+		}
+	} else if t := x.rtype; t != nil && t.Kind() == reflect.Struct {
+		for f := range t.Fields() {
+			if f.IsExported() {
+				out = append(out, candidate{f.Name, "field"})
+			}
+		}
+	}
+	return out, len(out) > 0
+}
+
+// openBraceBefore finds the innermost unclosed '{' before end, or -1.
+func openBraceBefore(code string, end int) int {
+	depth := 0
+	for i := end - 1; i >= 0; i-- {
+		switch code[i] {
+		case '}', ')', ']':
+			depth++
+		case '(', '[':
+			if depth == 0 {
+				return -1 // inside a call or index, not directly in the literal
+			}
+			depth--
+		case '{':
+			if depth == 0 {
+				return i
+			}
+			depth--
+		}
+	}
+	return -1
 }
