@@ -224,6 +224,7 @@ func TestConfigErrors(t *testing.T) {
 		{"sgld without rng", optim.NewSGLD([]*physnn.Tensor{p}, optim.SGLDConfig{Temperature: 1})},
 		{"duplicate parameter", optim.NewSGD([]*physnn.Tensor{p, p}, optim.SGDConfig{})},
 		{"nil parameter", optim.NewSGD([]*physnn.Tensor{nil}, optim.SGDConfig{})},
+		{"view parameter", optim.NewSGD([]*physnn.Tensor{physnn.Zeros(2, 3).Transpose()}, optim.SGDConfig{})},
 		{"parameter with error", optim.NewSGD([]*physnn.Tensor{physnn.Zeros(-1)}, optim.SGDConfig{})},
 	}
 	for _, tc := range cases {

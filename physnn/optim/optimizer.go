@@ -136,6 +136,9 @@ func (c *core) AddGroup(g Group) error {
 			err = fmt.Errorf("optim: group %q: parameter %d is nil", g.Name, i)
 		} else if perr := p.Err(); perr != nil {
 			err = fmt.Errorf("optim: group %q: parameter %d: %w", g.Name, i, perr)
+		} else if p.Values() == nil && p.Len() > 0 {
+			// Views and float64 tensors cannot be updated in place.
+			err = fmt.Errorf("optim: group %q: parameter %d (shape %v) is not a contiguous float32 tensor; use Clone to make one", g.Name, i, p.Shape())
 		}
 	}
 	if g.LR < 0 || g.WeightDecay < 0 {
