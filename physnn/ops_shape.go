@@ -195,17 +195,46 @@ func (x *Tensor) Gather(axis int, idx []int) *Tensor {
 	idx = slices.Clone(idx)
 	shape := cloneInts(x.shape)
 	shape[a] = len(idx)
+	c := x.contiguous()
 	y := x.ws.alloc(x.dt, shape)
-	for j, i := range idx {
-		copyInto(axisView(y, a, j, j+1), axisView(x, a, i, i+1), false)
+	if y.dt == f64 {
+		gatherRows(y.st.f64, c.f64s(), x.shape, a, idx, false)
+	} else {
+		gatherRows(y.st.f32, c.f32s(), x.shape, a, idx, false)
 	}
 	return record(y, "gather", []*Tensor{x}, func(g *Tensor) []*Tensor {
+		gc := g.contiguous()
 		gx := g.ws.alloc(g.dt, x.shape)
-		for j, i := range idx {
-			copyInto(axisView(gx, a, i, i+1), axisView(g, a, j, j+1), true)
+		if gx.dt == f64 {
+			gatherRows(gc.f64s(), gx.st.f64, x.shape, a, idx, true)
+		} else {
+			gatherRows(gc.f32s(), gx.st.f32, x.shape, a, idx, true)
 		}
 		return []*Tensor{gx}
 	})
+}
+
+// gatherRows copies, for contiguous data of shape src, the blocks idx[j]
+// along axis into block j of gathered (the Gather forward); with scatter
+// it instead adds block j of gathered into block idx[j] of full (the
+// backward, where repeated indices accumulate).
+func gatherRows[T float](gathered, full []T, shape []int, axis int, idx []int, scatter bool) {
+	outer := numel(shape[:axis])
+	inner := numel(shape[axis+1:])
+	size := shape[axis]
+	for o := 0; o < outer; o++ {
+		for j, i := range idx {
+			g := gathered[(o*len(idx)+j)*inner:][:inner]
+			f := full[(o*size+i)*inner:][:inner]
+			if !scatter {
+				copy(g, f)
+				continue
+			}
+			for k, v := range g {
+				f[k] += v
+			}
+		}
+	}
 }
 
 // Concat joins tensors along axis (negative counts from the end); all other
