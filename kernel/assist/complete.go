@@ -4,7 +4,6 @@ import (
 	"go/scanner"
 	"go/token"
 	"reflect"
-	"slices"
 	"sort"
 	"strings"
 
@@ -267,7 +266,7 @@ func identifierCandidates(code string, start, end int, env Env) []candidate {
 		}
 		out = append(out, candidate{lit, "instance"})
 	}
-	return slices.Clip(out)
+	return out
 }
 
 func globalKind(k Kind) string {

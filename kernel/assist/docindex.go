@@ -101,5 +101,3 @@ func (d *docIndex) members(importPath string) []string {
 	}
 	return names
 }
-
-func sortStrings(s []string) { sort.Strings(s) }

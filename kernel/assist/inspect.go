@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"go/ast"
 	"go/printer"
+	"maps"
 	"reflect"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -298,10 +300,5 @@ func (r *resolver) describeCellType(name string, detail int) string {
 }
 
 func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sortStrings(keys)
-	return keys
+	return slices.Sorted(maps.Keys(m))
 }
