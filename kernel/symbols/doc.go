@@ -68,6 +68,15 @@
 // fail in yaegi (an untyped constant does not satisfy a type set); fold or
 // type them first.
 //
+// # Adding a package
+//
+// Add its import path to a go:generate line in symbols.go (a pattern such
+// as github.com/gophys/gophys/physnn/... picks up new subpackages by
+// itself), run `make generate` (or `go generate ./kernel/symbols`), and run
+// `go test ./kernel/symbols`: TestExportedSymbolsResolve then checks every
+// exported name of the new package in an interpreter. Add its docs to the
+// go:generate line of kernel/assist/docindex.go so Shift-Tab knows it.
+//
 // # Package names
 //
 // PackageNames maps package names to import paths for implicit imports.
