@@ -95,9 +95,6 @@ func TestGenericFunctions(t *testing.T) {
 // time (yaegi's call overhead is constant), while the interpreted heapsort
 // would take ~100x (yaegi runs loops about 100x slower than compiled Go).
 func TestSortUsesCompiledCode(t *testing.T) {
-	if testing.Short() {
-		t.Skip("sorts a million elements")
-	}
 	const n = 1000000
 	i := newInterpreter(t, &bytes.Buffer{})
 	for _, c := range []string{`import "slices"`, `import "math/rand"`, `xs := make([]float64, 1000000)`,

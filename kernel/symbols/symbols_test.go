@@ -158,9 +158,6 @@ var knownUnresolved = map[string]string{}
 // instantiation is a value; see generic.go for how the stdlib's are
 // provided), and type-set interfaces exist only as constraints.
 func TestExportedSymbolsResolve(t *testing.T) {
-	if testing.Short() {
-		t.Skip("lists and parses every preloaded package")
-	}
 	keys := slices.Sorted(func(yield func(string) bool) {
 		for k := range Exports() {
 			if importable(path.Dir(k)) && !yield(k) {
