@@ -26,9 +26,11 @@
 //
 // # Interrupts and errors
 //
-// Fit polls physnn.Canceled before every step, so when the notebook kernel
-// cancels a cell, Fit returns [ErrInterrupted] within one step and the model
-// keeps its last completed step's parameters. A NaN or infinite loss returns
+// Fit polls physnn.Canceled before every step and twice inside it (after the
+// forward pass and after the backward pass), so when the notebook kernel
+// cancels a cell, Fit returns [ErrInterrupted] within a fraction of a step;
+// an interrupted step is abandoned, and the model keeps its last completed
+// step's parameters. A NaN or infinite loss returns
 // a [*LossError] naming the epoch and step, before that step touches the
 // parameters. Errors carried by tensors (shape mismatches), errors from
 // callbacks, and panics in the model, loss, dataset or callbacks are returned

@@ -71,9 +71,10 @@ type Config struct {
 // Fit trains model with opt on data and returns the per-epoch history.
 //
 // Each step clears the gradients, runs the model on a batch, computes the
-// loss, back-propagates and steps the optimizer. Between steps Fit checks
-// physnn.Canceled, so an interrupt from the kernel ends training within one
-// step and returns ErrInterrupted. A NaN or infinite loss returns a
+// loss, back-propagates and steps the optimizer. Between steps, and after
+// the forward and backward passes, Fit checks physnn.Canceled, so an
+// interrupt from the kernel ends training within a fraction of a step and
+// returns ErrInterrupted; an interrupted step is not applied. A NaN or infinite loss returns a
 // *LossError naming the epoch and step before the step is applied. Panics in
 // the model, the loss, the dataset or a callback are recovered and returned
 // as errors. In every case the returned History covers the completed
@@ -324,14 +325,29 @@ func (r *run) trainStep(idx []int) (loss float64, err error) {
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {
 		return loss, &LossError{Epoch: r.epoch, Step: r.step, Loss: loss}
 	}
+	// A full-batch step on a large dataset can take longer than the ~100 ms
+	// an interrupt may wait, so the hook is also polled inside the step; an
+	// abandoned step leaves the parameters as they were.
+	if err := physnn.Canceled(); err != nil {
+		return loss, r.interrupted(err)
+	}
 	if err := l.Backward(); err != nil {
 		return loss, fmt.Errorf("train: epoch %d, step %d: backward: %w", r.epoch, r.step, err)
+	}
+	if err := physnn.Canceled(); err != nil {
+		return loss, r.interrupted(err)
 	}
 	if err := r.opt.Step(); err != nil {
 		return loss, fmt.Errorf("train: epoch %d, step %d: %w", r.epoch, r.step, err)
 	}
 	r.hist.Steps = r.step
 	return loss, nil
+}
+
+// interrupted reports a cancellation inside the current step, which is
+// abandoned.
+func (r *run) interrupted(cause error) error {
+	return fmt.Errorf("train: stopped during epoch %d, step %d (not applied): %w (%w)", r.epoch, r.step, ErrInterrupted, cause)
 }
 
 func (r *run) restoreBest() {

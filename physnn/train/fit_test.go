@@ -169,6 +169,39 @@ func TestFitInterrupted(t *testing.T) {
 	}
 }
 
+// TestFitInterruptedInsideStep cancels while the loss of step 3 is being
+// computed: the step is abandoned and the model keeps step 2's parameters.
+func TestFitInterruptedInsideStep(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	physnn.SetCancelContext(ctx)
+	defer physnn.SetCancelContext(nil)
+	model := smallModel(4)
+	opt := optim.NewAdam(model.Parameters(), optim.AdamConfig{})
+	calls := 0
+	loss := func(p, y *physnn.Tensor) *physnn.Tensor {
+		if calls++; calls == 3 {
+			cancel()
+		}
+		return physnn.MSE(p, y)
+	}
+	var afterTwo [][]float32
+	cb := train.CallbackFuncs{Step: func(s train.StepInfo) error {
+		if s.Step == 2 {
+			afterTwo = snapshot(model)
+		}
+		return nil
+	}}
+	hist, err := train.Fit(model, opt, train.NewTensorDataset(lineData(40)), train.Config{
+		Epochs: 10, BatchSize: 10, Loss: loss, Callbacks: []train.Callback{cb},
+	})
+	if !errors.Is(err, train.ErrInterrupted) || !strings.Contains(err.Error(), "step 3 (not applied)") {
+		t.Fatalf("error %v, want ErrInterrupted during step 3", err)
+	}
+	if hist.Steps != 2 || !equalState(snapshot(model), afterTwo) {
+		t.Errorf("%d steps applied, parameters changed by the abandoned step: %v", hist.Steps, !equalState(snapshot(model), afterTwo))
+	}
+}
+
 func TestFitInterruptLatency(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	physnn.SetCancelContext(ctx)
