@@ -109,6 +109,15 @@ func goroutineID() uint64 {
 	return id
 }
 
+// recoverOp, deferred by every public op, turns a panic inside the op (a
+// physnn bug: inputs are validated first) into an error carried by the
+// result, so that no panic crosses the API (style.md §5).
+func recoverOp(op string, out **Tensor) {
+	if r := recover(); r != nil {
+		*out = errTensor(fmt.Errorf("physnn: %s: internal error (please report): %v", op, r))
+	}
+}
+
 // record attaches the graph node of an op to its result when recording is
 // on and some input requires grad; otherwise the result is a plain tensor.
 func record(out *Tensor, op string, inputs []*Tensor, backward func(g *Tensor) []*Tensor) *Tensor {

@@ -23,7 +23,8 @@ func sameShapeLoss(op string, pred, target *Tensor) error {
 
 // MSE returns the mean squared error mean((pred - target)²). The shapes must
 // be equal (no broadcasting, which would silently compare [N 1] with [N]).
-func MSE(pred, target *Tensor) *Tensor {
+func MSE(pred, target *Tensor) (guarded *Tensor) {
+	defer recoverOp("MSE", &guarded)
 	if err := sameShapeLoss("mse", pred, target); err != nil {
 		return errTensor(err)
 	}
@@ -33,7 +34,8 @@ func MSE(pred, target *Tensor) *Tensor {
 
 // L1 returns the mean absolute error mean(|pred - target|), whose gradient
 // is the sign of the difference (0 where it is 0). The shapes must be equal.
-func L1(pred, target *Tensor) *Tensor {
+func L1(pred, target *Tensor) (guarded *Tensor) {
+	defer recoverOp("L1", &guarded)
 	if err := sameShapeLoss("l1", pred, target); err != nil {
 		return errTensor(err)
 	}
@@ -44,7 +46,8 @@ func L1(pred, target *Tensor) *Tensor {
 // logits x, mean(max(x,0) - x·t + log(1 + e^-|x|)), which equals
 // -[t·log σ(x) + (1-t)·log(1-σ(x))] without overflow for any x. The shapes
 // must be equal.
-func BCEWithLogits(logits, target *Tensor) *Tensor {
+func BCEWithLogits(logits, target *Tensor) (guarded *Tensor) {
+	defer recoverOp("BCEWithLogits", &guarded)
 	if err := sameShapeLoss("bce_with_logits", logits, target); err != nil {
 		return errTensor(err)
 	}
@@ -74,7 +77,8 @@ func BCEWithLogits(logits, target *Tensor) *Tensor {
 // CrossEntropy returns the mean over the batch of -log softmax(logits)[i,
 // labels[i]] for logits [N, C] and N integer class labels in [0, C).
 // Mismatched sizes or out-of-range labels give a *ShapeError.
-func CrossEntropy(logits *Tensor, labels []int) *Tensor {
+func CrossEntropy(logits *Tensor, labels []int) (guarded *Tensor) {
+	defer recoverOp("CrossEntropy", &guarded)
 	if err := logits.check(); err != nil {
 		return errTensor(err)
 	}
@@ -124,7 +128,8 @@ func CrossEntropy(logits *Tensor, labels []int) *Tensor {
 //	½ Σ [ (e^logVar + mu²)/σ² - 1 - logVar + log σ² ],  σ = priorStd.
 //
 // mu and logVar must have equal shapes and priorStd must be positive.
-func KLDiagGaussian(mu, logVar *Tensor, priorStd float32) *Tensor {
+func KLDiagGaussian(mu, logVar *Tensor, priorStd float32) (guarded *Tensor) {
+	defer recoverOp("KLDiagGaussian", &guarded)
 	if err := sameShapeLoss("kl_diag_gaussian", mu, logVar); err != nil {
 		return errTensor(err)
 	}
@@ -147,7 +152,8 @@ func KLDiagGaussian(mu, logVar *Tensor, priorStd float32) *Tensor {
 // Reparameterize draws z = mu + e^(logVar/2)·ε with ε ~ N(0, 1) from rng,
 // so gradients flow to mu and logVar (the reparameterisation trick of
 // Kingma & Welling 2014). mu and logVar must have equal shapes.
-func Reparameterize(mu, logVar *Tensor, rng *RNG) *Tensor {
+func Reparameterize(mu, logVar *Tensor, rng *RNG) (guarded *Tensor) {
+	defer recoverOp("Reparameterize", &guarded)
 	if err := sameShapeLoss("reparameterize", mu, logVar); err != nil {
 		return errTensor(err)
 	}

@@ -181,7 +181,8 @@ func fill(t *Tensor, v float64) {
 // Add returns a + b elementwise, broadcasting shapes as NumPy does (aligned
 // from the right, dimensions equal or 1). Incompatible shapes give a tensor
 // holding a *ShapeError.
-func (a *Tensor) Add(b *Tensor) *Tensor {
+func (a *Tensor) Add(b *Tensor) (guarded *Tensor) {
+	defer recoverOp("Add", &guarded)
 	y := add(a, b)
 	return record(y, "add", []*Tensor{a, b}, func(g *Tensor) []*Tensor {
 		return []*Tensor{sumTo(g, a.shape), sumTo(g, b.shape)}
@@ -189,7 +190,8 @@ func (a *Tensor) Add(b *Tensor) *Tensor {
 }
 
 // Sub returns a - b elementwise with broadcasting (see Add).
-func (a *Tensor) Sub(b *Tensor) *Tensor {
+func (a *Tensor) Sub(b *Tensor) (guarded *Tensor) {
+	defer recoverOp("Sub", &guarded)
 	y := sub(a, b)
 	return record(y, "sub", []*Tensor{a, b}, func(g *Tensor) []*Tensor {
 		var gb *Tensor
@@ -201,7 +203,8 @@ func (a *Tensor) Sub(b *Tensor) *Tensor {
 }
 
 // Mul returns a * b elementwise with broadcasting (see Add).
-func (a *Tensor) Mul(b *Tensor) *Tensor {
+func (a *Tensor) Mul(b *Tensor) (guarded *Tensor) {
+	defer recoverOp("Mul", &guarded)
 	y := mul(a, b)
 	return record(y, "mul", []*Tensor{a, b}, func(g *Tensor) []*Tensor {
 		var ga, gb *Tensor
@@ -217,7 +220,8 @@ func (a *Tensor) Mul(b *Tensor) *Tensor {
 
 // Div returns a / b elementwise with broadcasting (see Add). Division by
 // zero follows IEEE 754 (±Inf or NaN), which Backward and training report.
-func (a *Tensor) Div(b *Tensor) *Tensor {
+func (a *Tensor) Div(b *Tensor) (guarded *Tensor) {
+	defer recoverOp("Div", &guarded)
 	y := div(a, b)
 	return record(y, "div", []*Tensor{a, b}, func(g *Tensor) []*Tensor {
 		var ga, gb *Tensor
@@ -433,7 +437,8 @@ func unary(op unop, x *Tensor, p float64) *Tensor {
 
 // unaryOp records a unary op whose derivative is elementwise: dy/dx =
 // deriv(src) where src is x or, when fromOutput is set, the output y.
-func unaryOp(name string, op unop, x *Tensor, p float64, deriv unop, fromOutput bool) *Tensor {
+func unaryOp(name string, op unop, x *Tensor, p float64, deriv unop, fromOutput bool) (guarded *Tensor) {
+	defer recoverOp(name, &guarded)
 	y := unary(op, x, p)
 	return record(y, name, []*Tensor{x}, func(g *Tensor) []*Tensor {
 		src := x
@@ -448,13 +453,15 @@ func unaryOp(name string, op unop, x *Tensor, p float64, deriv unop, fromOutput 
 func (x *Tensor) Neg() *Tensor { return x.MulScalar(-1) }
 
 // AddScalar returns x + s elementwise.
-func (x *Tensor) AddScalar(s float32) *Tensor {
+func (x *Tensor) AddScalar(s float32) (guarded *Tensor) {
+	defer recoverOp("AddScalar", &guarded)
 	y := unary(uAddScalar, x, float64(s))
 	return record(y, "add_scalar", []*Tensor{x}, func(g *Tensor) []*Tensor { return []*Tensor{g} })
 }
 
 // MulScalar returns x * s elementwise.
-func (x *Tensor) MulScalar(s float32) *Tensor {
+func (x *Tensor) MulScalar(s float32) (guarded *Tensor) {
+	defer recoverOp("MulScalar", &guarded)
 	y := unary(uMulScalar, x, float64(s))
 	return record(y, "mul_scalar", []*Tensor{x}, func(g *Tensor) []*Tensor {
 		return []*Tensor{unary(uMulScalar, g, float64(s))}
@@ -462,20 +469,23 @@ func (x *Tensor) MulScalar(s float32) *Tensor {
 }
 
 // Exp returns e^x elementwise.
-func (x *Tensor) Exp() *Tensor {
+func (x *Tensor) Exp() (guarded *Tensor) {
+	defer recoverOp("Exp", &guarded)
 	y := unary(uExp, x, 0)
 	return record(y, "exp", []*Tensor{x}, func(g *Tensor) []*Tensor { return []*Tensor{mul(g, y)} })
 }
 
 // Log returns the natural logarithm elementwise; log of a negative value is
 // NaN and of 0 is -Inf, as in math.Log.
-func (x *Tensor) Log() *Tensor {
+func (x *Tensor) Log() (guarded *Tensor) {
+	defer recoverOp("Log", &guarded)
 	y := unary(uLog, x, 0)
 	return record(y, "log", []*Tensor{x}, func(g *Tensor) []*Tensor { return []*Tensor{div(g, x)} })
 }
 
 // Sqrt returns the square root elementwise.
-func (x *Tensor) Sqrt() *Tensor {
+func (x *Tensor) Sqrt() (guarded *Tensor) {
+	defer recoverOp("Sqrt", &guarded)
 	y := unary(uSqrt, x, 0)
 	return record(y, "sqrt", []*Tensor{x}, func(g *Tensor) []*Tensor {
 		return []*Tensor{div(unary(uMulScalar, g, 0.5), y)}
@@ -492,12 +502,14 @@ func (x *Tensor) Pow(p float32) *Tensor { return unaryOp("pow", uPow, x, float64
 func (x *Tensor) ReLU() *Tensor { return unaryOp("relu", uReLU, x, 0, uStep, false) }
 
 // LeakyReLU returns x where x > 0 and slope·x elsewhere.
-func (x *Tensor) LeakyReLU(slope float32) *Tensor {
+func (x *Tensor) LeakyReLU(slope float32) (guarded *Tensor) {
+	defer recoverOp("LeakyReLU", &guarded)
 	return unaryOp("leaky_relu", uLeakyReLU, x, float64(slope), uLeakyDeriv, false)
 }
 
 // ELU returns x where x > 0 and alpha·(e^x - 1) elsewhere.
-func (x *Tensor) ELU(alpha float32) *Tensor {
+func (x *Tensor) ELU(alpha float32) (guarded *Tensor) {
+	defer recoverOp("ELU", &guarded)
 	return unaryOp("elu", uELU, x, float64(alpha), uELUDeriv, false)
 }
 

@@ -45,7 +45,8 @@ func reshape(t *Tensor, shape []int) *Tensor {
 // Reshape returns the tensor with a new shape of the same size; one
 // dimension may be -1 and is then inferred. It is a view when the tensor is
 // contiguous, else a copy.
-func (x *Tensor) Reshape(shape ...int) *Tensor {
+func (x *Tensor) Reshape(shape ...int) (guarded *Tensor) {
+	defer recoverOp("Reshape", &guarded)
 	if err := x.check(); err != nil {
 		return errTensor(err)
 	}
@@ -89,7 +90,8 @@ func swapLast(n int) []int {
 // input dimension that becomes dimension i. With no axes it swaps the last
 // two dimensions (the matrix transpose for 2-D tensors; a tensor of fewer
 // than 2 dimensions is returned unchanged).
-func (x *Tensor) Transpose(axes ...int) *Tensor {
+func (x *Tensor) Transpose(axes ...int) (guarded *Tensor) {
+	defer recoverOp("Transpose", &guarded)
 	if err := x.check(); err != nil {
 		return errTensor(err)
 	}
@@ -154,7 +156,8 @@ func copyStridedInto[T float](dst []T, dOff int, dStr []int, src []T, sOff int, 
 
 // Slice returns the view of elements start ≤ i < end along axis (negative
 // axis counts from the end). Out-of-range bounds give a *ShapeError.
-func (x *Tensor) Slice(axis, start, end int) *Tensor {
+func (x *Tensor) Slice(axis, start, end int) (guarded *Tensor) {
+	defer recoverOp("Slice", &guarded)
 	if err := x.check(); err != nil {
 		return errTensor(err)
 	}
@@ -178,7 +181,8 @@ func (x *Tensor) Slice(axis, start, end int) *Tensor {
 // (indices may repeat), as a new tensor whose axis has size len(idx).
 // Gradients of repeated entries add up. An index out of range gives a
 // *ShapeError.
-func (x *Tensor) Gather(axis int, idx []int) *Tensor {
+func (x *Tensor) Gather(axis int, idx []int) (guarded *Tensor) {
+	defer recoverOp("Gather", &guarded)
 	if err := x.check(); err != nil {
 		return errTensor(err)
 	}
@@ -239,7 +243,8 @@ func gatherRows[T float](gathered, full []T, shape []int, axis int, idx []int, s
 
 // Concat joins tensors along axis (negative counts from the end); all other
 // dimensions must agree, else the result holds a *ShapeError.
-func Concat(axis int, ts ...*Tensor) *Tensor {
+func Concat(axis int, ts ...*Tensor) (guarded *Tensor) {
+	defer recoverOp("Concat", &guarded)
 	if len(ts) == 0 {
 		return shapeErr("concat", nil, nil, "no tensors to concatenate")
 	}

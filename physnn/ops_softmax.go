@@ -27,7 +27,8 @@ func softmaxAxis(op string, x *Tensor, axis int) (int, error) {
 
 // Softmax returns e^x / Σ e^x along axis (negative counts from the end),
 // computed stably.
-func (x *Tensor) Softmax(axis int) *Tensor {
+func (x *Tensor) Softmax(axis int) (guarded *Tensor) {
+	defer recoverOp("Softmax", &guarded)
 	a, err := softmaxAxis("softmax", x, axis)
 	if err != nil {
 		return errTensor(err)
@@ -43,7 +44,8 @@ func (x *Tensor) Softmax(axis int) *Tensor {
 // LogSoftmax returns x - log Σ e^x along axis (negative counts from the
 // end), computed stably; use it (or CrossEntropy) rather than
 // Softmax().Log().
-func (x *Tensor) LogSoftmax(axis int) *Tensor {
+func (x *Tensor) LogSoftmax(axis int) (guarded *Tensor) {
+	defer recoverOp("LogSoftmax", &guarded)
 	a, err := softmaxAxis("log_softmax", x, axis)
 	if err != nil {
 		return errTensor(err)

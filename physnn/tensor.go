@@ -206,7 +206,8 @@ func (w *Workspace) contiguousHeader(dt dtype, shape []int) *Tensor {
 // without copying (as gonum's mat.NewDense does): later writes to data show
 // in the tensor. With no shape, the tensor is 1-D of length len(data). If
 // len(data) differs from the shape's size, the result holds a *ShapeError.
-func New(data []float32, shape ...int) *Tensor {
+func New(data []float32, shape ...int) (guarded *Tensor) {
+	defer recoverOp("New", &guarded)
 	if len(shape) == 0 {
 		shape = []int{len(data)}
 	}
@@ -224,7 +225,8 @@ func New(data []float32, shape ...int) *Tensor {
 // an op mixing a float64 and a float32 tensor computes in float64. It exists
 // for gradient checks (physnntest.CheckGrad) and for analysis needing double
 // precision; networks use float32 tensors.
-func New64(data []float64, shape ...int) *Tensor {
+func New64(data []float64, shape ...int) (guarded *Tensor) {
+	defer recoverOp("New64", &guarded)
 	if len(shape) == 0 {
 		shape = []int{len(data)}
 	}
@@ -239,7 +241,8 @@ func New64(data []float64, shape ...int) *Tensor {
 
 // Zeros returns a new float32 tensor of the given shape filled with zeros.
 // With no shape it returns a scalar.
-func Zeros(shape ...int) *Tensor {
+func Zeros(shape ...int) (guarded *Tensor) {
+	defer recoverOp("Zeros", &guarded)
 	if err := validShape("zeros", shape); err != nil {
 		return errTensor(err)
 	}
@@ -250,7 +253,8 @@ func Zeros(shape ...int) *Tensor {
 func Ones(shape ...int) *Tensor { return Full(1, shape...) }
 
 // Full returns a new float32 tensor of the given shape filled with v.
-func Full(v float32, shape ...int) *Tensor {
+func Full(v float32, shape ...int) (guarded *Tensor) {
+	defer recoverOp("Full", &guarded)
 	if err := validShape("full", shape); err != nil {
 		return errTensor(err)
 	}
@@ -262,13 +266,15 @@ func Full(v float32, shape ...int) *Tensor {
 }
 
 // Scalar returns a new 0-dimensional tensor holding v.
-func Scalar(v float32) *Tensor {
+func Scalar(v float32) (guarded *Tensor) {
+	defer recoverOp("Scalar", &guarded)
 	return &Tensor{shape: []int{}, strides: []int{}, st: &storage{f32: []float32{v}}, dt: f32}
 }
 
 // FromFloat64 returns a new float32 tensor holding data converted to float32.
 // With no shape the tensor is 1-D.
-func FromFloat64(data []float64, shape ...int) *Tensor {
+func FromFloat64(data []float64, shape ...int) (guarded *Tensor) {
+	defer recoverOp("FromFloat64", &guarded)
 	out := make([]float32, len(data))
 	for i, v := range data {
 		out[i] = float32(v)
@@ -281,7 +287,8 @@ func FromFloat64(data []float64, shape ...int) *Tensor {
 
 // FromDense returns a new float32 tensor of shape [rows, cols] holding m's
 // values. A nil matrix gives a tensor holding an error.
-func FromDense(m *mat.Dense) *Tensor {
+func FromDense(m *mat.Dense) (guarded *Tensor) {
+	defer recoverOp("FromDense", &guarded)
 	if m == nil || m.IsEmpty() {
 		return errTensor(errors.New("physnn: FromDense of a nil or empty matrix"))
 	}
@@ -498,7 +505,8 @@ func (t *Tensor) Detach() *Tensor {
 // Clone returns a contiguous copy with its own storage, always on the heap
 // (never in a Workspace), so it is the way to keep a result beyond a
 // Workspace.Reset. Gradients flow through Clone to the original.
-func (t *Tensor) Clone() *Tensor {
+func (t *Tensor) Clone() (guarded *Tensor) {
+	defer recoverOp("Clone", &guarded)
 	if err := t.check(); err != nil {
 		return errTensor(err)
 	}

@@ -1,0 +1,22 @@
+package physnn
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestRecoverOp(t *testing.T) {
+	buggy := func() (guarded *Tensor) {
+		defer recoverOp("buggy", &guarded)
+		var s []int
+		_ = s[3] // stands in for a kernel bug
+		return Zeros(1)
+	}
+	got := buggy()
+	if err := got.Err(); err == nil || !strings.HasPrefix(err.Error(), "physnn: buggy: internal error (please report): runtime error: index out of range") {
+		t.Errorf("Err() = %v, want the recovered panic", err)
+	}
+	if ok := Ones(2).Add(Ones(2)); ok.Err() != nil {
+		t.Errorf("a guarded op without a panic failed: %v", ok.Err())
+	}
+}
