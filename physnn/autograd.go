@@ -263,6 +263,12 @@ func (n *node) addGrad(g *Tensor) {
 // accumulateLeaf adds g into the leaf's gradient buffer, allocating the
 // buffer (contiguous, the leaf's dtype) on first use only.
 func accumulateLeaf(t *Tensor, g *Tensor) error {
+	if t.gradMu != nil {
+		// Graphs sharing parameters may run Backward concurrently
+		// (data-parallel steps); each adds under the leaf's lock.
+		t.gradMu.Lock()
+		defer t.gradMu.Unlock()
+	}
 	if t.grad == nil {
 		t.grad = alloc(t.dt, t.shape)
 	}

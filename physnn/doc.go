@@ -78,9 +78,9 @@
 // # Concurrency
 //
 // Tensors are safe for concurrent reads; distinct graphs may be built and
-// differentiated in different goroutines, but one graph must not be
-// differentiated by two goroutines at once, nor two graphs sharing
-// parameters (their gradient buffers would race). [NoGrad] affects only the
-// calling goroutine. An [RNG] and a [Workspace] are not safe for concurrent
+// differentiated in different goroutines, also when they share parameters
+// (each Backward adds into a parameter's gradient under a lock), but one graph
+// must not be differentiated by two goroutines at once. [NoGrad] affects only
+// the calling goroutine. An [RNG] and a [Workspace] are not safe for concurrent
 // use.
 package physnn

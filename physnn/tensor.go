@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"sync"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -44,9 +45,10 @@ type Tensor struct {
 	err     error
 
 	requiresGrad bool
-	grad         *Tensor // leaves only: accumulated gradient, allocated once
-	node         *node   // the op that produced this tensor, nil for leaves
-	nodeBuf      node    // storage for node, so recording allocates less
+	grad         *Tensor     // leaves only: accumulated gradient, allocated once
+	gradMu       *sync.Mutex // set by SetRequiresGrad: guards grad for concurrent Backward calls
+	node         *node       // the op that produced this tensor, nil for leaves
+	nodeBuf      node        // storage for node, so recording allocates less
 
 	ws *Workspace // where ops on this tensor allocate results; nil: the heap
 }
@@ -476,6 +478,9 @@ func (t *Tensor) SetRequiresGrad(b bool) *Tensor {
 	t.requiresGrad = b
 	if !b {
 		t.node = nil
+	}
+	if b && t.node == nil && t.gradMu == nil {
+		t.gradMu = new(sync.Mutex)
 	}
 	return t
 }

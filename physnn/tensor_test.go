@@ -259,3 +259,28 @@ func TestNoGradIsPerGoroutine(t *testing.T) {
 		}
 	})
 }
+
+func TestConcurrentBackwardSharedParameters(t *testing.T) {
+	// Data-parallel: goroutines differentiate separate graphs over one
+	// parameter; the accumulated gradient is the sum of theirs.
+	w := physnn.New([]float32{1, 2, 3}, 3).SetRequiresGrad(true)
+	const workers, steps = 4, 50
+	errs := make(chan error, workers)
+	for k := 0; k < workers; k++ {
+		go func() {
+			x := physnn.Full(float32(k+1), 3)
+			var err error
+			for i := 0; i < steps && err == nil; i++ {
+				err = w.Mul(x).Sum().Backward() // d/dw = x
+			}
+			errs <- err
+		}()
+	}
+	for k := 0; k < workers; k++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := float64(steps * (1 + 2 + 3 + 4))
+	physnntest.AllClose(t, w.Grad().Float64(), []float64{want, want, want}, 0, 0)
+}
