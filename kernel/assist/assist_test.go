@@ -96,6 +96,10 @@ func TestComplete(t *testing.T) {
 		{name: "struct literal first field", cell: "xy := plotter.XY{|", want: []string{"X", "Y"}, start: 17},
 		{name: "cell struct literal", cell: "q := Particle{Ma|", wantExact: []string{"Mass"}, start: 14},
 		{name: "not a key position", cell: "n := distuv.Normal{Mu: Si|", wantNot: []string{"Sigma"}, start: 23},
+		{name: "import alias in cell", cell: "import m2 \"gonum.org/v1/gonum/mat\"\nm2.NewVecD|", wantExact: []string{"NewVecDense"}, start: -1},
+		{name: "import block in cell", cell: "import (\n\trv2 \"math/rand/v2\"\n)\nrv2.IntN|", wantExact: []string{"IntN"}, start: -1},
+		{name: "method receiver", cell: "func (q *Particle) Speed(e float64) float64 {\n\treturn q.Ma|", wantExact: []string{"Mass"}, start: -1},
+		{name: "function parameter", cell: "func trace(a *mat.Dense, vs ...float64) float64 {\n\ta.Dim|", wantExact: []string{"Dims"}, start: -1},
 		{name: "plotter constructor", cell: "plotter.NewSc|", wantExact: []string{"NewScatter"}, start: 8},
 	}
 	for _, tc := range tests {

@@ -50,6 +50,7 @@ func parseCellDecls(globals map[string]Global, code string) *cellDecls {
 		}
 		d.addSource(code[s[0]:end])
 	}
+	d.addEnclosingParams(code)
 	for _, m := range definitionRE.FindAllStringSubmatch(code, -1) {
 		for _, n := range strings.Split(m[1], ",") {
 			n = strings.TrimSpace(n)
@@ -62,6 +63,59 @@ func parseCellDecls(globals map[string]Global, code string) *cellDecls {
 		}
 	}
 	return d
+}
+
+// funcHeaderRE finds function and method headers (up to the body's brace).
+var funcHeaderRE = regexp.MustCompile(`(?m)^func[ \t]*(\([^)]*\))?[ \t]*[\pL_][\pL\pN_]*[ \t]*(\[[^\]]*\])?\([^{]*\{`)
+
+// addEnclosingParams records the receiver and parameters of the last
+// function declared in code as locals, so that inside
+// func (p *Particle) Energy(m *mat.Dense) { p. ... m. } both resolve. Code
+// is the cell up to the cursor, so the last header is the one being edited
+// (or one above it at worst, where the names are still sensible guesses).
+func (d *cellDecls) addEnclosingParams(code string) {
+	loc := funcHeaderRE.FindAllStringIndex(code, -1)
+	if len(loc) == 0 {
+		return
+	}
+	last := loc[len(loc)-1]
+	header := code[last[0]:last[1]] + "}"
+	f, err := parser.ParseFile(token.NewFileSet(), "", "package cell\n"+header, parser.SkipObjectResolution)
+	if err != nil || len(f.Decls) == 0 {
+		return
+	}
+	fd, ok := f.Decls[0].(*ast.FuncDecl)
+	if !ok {
+		return
+	}
+	var fields []*ast.Field
+	if fd.Recv != nil {
+		fields = append(fields, fd.Recv.List...)
+	}
+	fields = append(fields, fd.Type.Params.List...)
+	for _, field := range fields {
+		typ := exprString(header, f, field.Type)
+		if typ == "" {
+			continue
+		}
+		if ell, ok := field.Type.(*ast.Ellipsis); ok { // ...T is a []T inside
+			typ = "[]" + exprString(header, f, ell.Elt)
+		}
+		for _, n := range field.Names {
+			d.locals[n.Name] = "type:" + typ
+		}
+	}
+}
+
+// exprString returns the source text of e, which was parsed from
+// "package cell\n" + src.
+func exprString(src string, f *ast.File, e ast.Expr) string {
+	const header = len("package cell\n")
+	start, end := int(e.Pos())-int(f.FileStart)-header, int(e.End())-int(f.FileStart)-header
+	if start < 0 || end > len(src) || start > end {
+		return ""
+	}
+	return src[start:end]
 }
 
 // addSource parses src as file-level declarations and records them.

@@ -4,6 +4,8 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"maps"
+	"path"
 	"reflect"
 	"regexp"
 	"strings"
@@ -29,7 +31,66 @@ func newResolver(env Env, code string) *resolver {
 		r.globals = env.Globals()
 	}
 	r.decls = parseCellDecls(r.globals, code)
+	if imports := cellImports(code, env); len(imports) > 0 {
+		pkgs := make(map[string]string, len(r.pkgs)+len(imports))
+		maps.Copy(pkgs, r.pkgs) // the Env's map is shared: never write to it
+		maps.Copy(pkgs, imports)
+		r.pkgs = pkgs
+	}
 	return r
+}
+
+// importSpecRE matches one import spec: an optional name, then the path.
+var importSpecRE = regexp.MustCompile(`^[ \t]*(?:import[ \t]+)?(?:([\pL_][\pL\pN_]*|\.)[ \t]+)?"([^"]+)"`)
+
+// cellImports returns the packages the cell itself imports, by the name
+// they bind (an alias, or the package's own name).
+func cellImports(code string, env Env) map[string]string {
+	if !strings.Contains(code, "import") {
+		return nil
+	}
+	out := map[string]string{}
+	inBlock := false
+	for _, line := range strings.Split(code, "\n") {
+		trimmed := strings.TrimSpace(line)
+		switch {
+		case strings.HasPrefix(trimmed, "import ("), strings.HasPrefix(trimmed, "import("):
+			inBlock = true
+			continue
+		case inBlock && strings.HasPrefix(trimmed, ")"):
+			inBlock = false
+			continue
+		case !inBlock && !strings.HasPrefix(trimmed, "import"):
+			continue
+		}
+		m := importSpecRE.FindStringSubmatch(line)
+		if m == nil || m[1] == "_" || m[1] == "." {
+			continue
+		}
+		name := m[1]
+		if name == "" {
+			name = packageNameOf(m[2], env)
+		}
+		out[name] = m[2]
+	}
+	return out
+}
+
+// packageNameOf is the name a package declares: from the Env's names when
+// it knows the path, else the path's last element (without a /vN suffix).
+func packageNameOf(importPath string, env Env) string {
+	if env != nil {
+		for name, p := range env.PackageNames() {
+			if p == importPath {
+				return name
+			}
+		}
+	}
+	base := path.Base(importPath)
+	if len(base) > 1 && base[0] == 'v' && strings.Trim(base[1:], "0123456789") == "" {
+		base = path.Base(path.Dir(importPath))
+	}
+	return base
 }
 
 // entity is what an expression denotes.
