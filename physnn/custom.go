@@ -18,8 +18,8 @@ import (
 //
 // An error or panic in forward gives a tensor holding the error; one in vjp
 // makes Backward return it. name appears in those messages.
-func Custom(name string, inputs []*Tensor, forward func(in []*Tensor) (*Tensor, error), vjp func(in []*Tensor, out, gradOut *Tensor) ([]*Tensor, error)) (guarded *Tensor) {
-	defer recoverOp("Custom", &guarded)
+func Custom(name string, inputs []*Tensor, forward func(in []*Tensor) (*Tensor, error), vjp func(in []*Tensor, out, gradOut *Tensor) ([]*Tensor, error)) (result *Tensor) {
+	defer recoverOp("Custom", &result)
 	if forward == nil {
 		return errTensor(fmt.Errorf("physnn: custom op %s: nil forward", name))
 	}

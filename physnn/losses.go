@@ -23,8 +23,8 @@ func sameShapeLoss(op string, pred, target *Tensor) error {
 
 // MSE returns the mean squared error mean((pred - target)²). The shapes must
 // be equal (no broadcasting, which would silently compare [N 1] with [N]).
-func MSE(pred, target *Tensor) (guarded *Tensor) {
-	defer recoverOp("MSE", &guarded)
+func MSE(pred, target *Tensor) (result *Tensor) {
+	defer recoverOp("MSE", &result)
 	if err := sameShapeLoss("mse", pred, target); err != nil {
 		return errTensor(err)
 	}
@@ -34,8 +34,8 @@ func MSE(pred, target *Tensor) (guarded *Tensor) {
 
 // L1 returns the mean absolute error mean(|pred - target|), whose gradient
 // is the sign of the difference (0 where it is 0). The shapes must be equal.
-func L1(pred, target *Tensor) (guarded *Tensor) {
-	defer recoverOp("L1", &guarded)
+func L1(pred, target *Tensor) (result *Tensor) {
+	defer recoverOp("L1", &result)
 	if err := sameShapeLoss("l1", pred, target); err != nil {
 		return errTensor(err)
 	}
@@ -46,8 +46,8 @@ func L1(pred, target *Tensor) (guarded *Tensor) {
 // logits x, mean(max(x,0) - x·t + log(1 + e^-|x|)), which equals
 // -[t·log σ(x) + (1-t)·log(1-σ(x))] without overflow for any x. The shapes
 // must be equal.
-func BCEWithLogits(logits, target *Tensor) (guarded *Tensor) {
-	defer recoverOp("BCEWithLogits", &guarded)
+func BCEWithLogits(logits, target *Tensor) (result *Tensor) {
+	defer recoverOp("BCEWithLogits", &result)
 	if err := sameShapeLoss("bce_with_logits", logits, target); err != nil {
 		return errTensor(err)
 	}
@@ -77,8 +77,8 @@ func BCEWithLogits(logits, target *Tensor) (guarded *Tensor) {
 // CrossEntropy returns the mean over the batch of -log softmax(logits)[i,
 // labels[i]] for logits [N, C] and N integer class labels in [0, C).
 // Mismatched sizes or out-of-range labels give a *ShapeError.
-func CrossEntropy(logits *Tensor, labels []int) (guarded *Tensor) {
-	defer recoverOp("CrossEntropy", &guarded)
+func CrossEntropy(logits *Tensor, labels []int) (result *Tensor) {
+	defer recoverOp("CrossEntropy", &result)
 	if err := logits.check(); err != nil {
 		return errTensor(err)
 	}
@@ -128,8 +128,8 @@ func CrossEntropy(logits *Tensor, labels []int) (guarded *Tensor) {
 //	½ Σ [ (e^logVar + mu²)/σ² - 1 - logVar + log σ² ],  σ = priorStd.
 //
 // mu and logVar must have equal shapes and priorStd must be positive.
-func KLDiagGaussian(mu, logVar *Tensor, priorStd float32) (guarded *Tensor) {
-	defer recoverOp("KLDiagGaussian", &guarded)
+func KLDiagGaussian(mu, logVar *Tensor, priorStd float32) (result *Tensor) {
+	defer recoverOp("KLDiagGaussian", &result)
 	if err := sameShapeLoss("kl_diag_gaussian", mu, logVar); err != nil {
 		return errTensor(err)
 	}
@@ -152,8 +152,8 @@ func KLDiagGaussian(mu, logVar *Tensor, priorStd float32) (guarded *Tensor) {
 // Reparameterize draws z = mu + e^(logVar/2)·ε with ε ~ N(0, 1) from rng,
 // so gradients flow to mu and logVar (the reparameterisation trick of
 // Kingma & Welling 2014). mu and logVar must have equal shapes.
-func Reparameterize(mu, logVar *Tensor, rng *RNG) (guarded *Tensor) {
-	defer recoverOp("Reparameterize", &guarded)
+func Reparameterize(mu, logVar *Tensor, rng *RNG) (result *Tensor) {
+	defer recoverOp("Reparameterize", &result)
 	if err := sameShapeLoss("reparameterize", mu, logVar); err != nil {
 		return errTensor(err)
 	}

@@ -181,8 +181,8 @@ func fill(t *Tensor, v float64) {
 // Add returns a + b elementwise, broadcasting shapes as NumPy does (aligned
 // from the right, dimensions equal or 1). Incompatible shapes give a tensor
 // holding a *ShapeError.
-func (a *Tensor) Add(b *Tensor) (guarded *Tensor) {
-	defer recoverOp("Add", &guarded)
+func (a *Tensor) Add(b *Tensor) (result *Tensor) {
+	defer recoverOp("Add", &result)
 	y := add(a, b)
 	return record(y, "add", []*Tensor{a, b}, func(g *Tensor) []*Tensor {
 		return []*Tensor{sumTo(g, a.shape), sumTo(g, b.shape)}
@@ -190,8 +190,8 @@ func (a *Tensor) Add(b *Tensor) (guarded *Tensor) {
 }
 
 // Sub returns a - b elementwise with broadcasting (see Add).
-func (a *Tensor) Sub(b *Tensor) (guarded *Tensor) {
-	defer recoverOp("Sub", &guarded)
+func (a *Tensor) Sub(b *Tensor) (result *Tensor) {
+	defer recoverOp("Sub", &result)
 	y := sub(a, b)
 	return record(y, "sub", []*Tensor{a, b}, func(g *Tensor) []*Tensor {
 		var gb *Tensor
@@ -203,8 +203,8 @@ func (a *Tensor) Sub(b *Tensor) (guarded *Tensor) {
 }
 
 // Mul returns a * b elementwise with broadcasting (see Add).
-func (a *Tensor) Mul(b *Tensor) (guarded *Tensor) {
-	defer recoverOp("Mul", &guarded)
+func (a *Tensor) Mul(b *Tensor) (result *Tensor) {
+	defer recoverOp("Mul", &result)
 	y := mul(a, b)
 	return record(y, "mul", []*Tensor{a, b}, func(g *Tensor) []*Tensor {
 		var ga, gb *Tensor
@@ -220,8 +220,8 @@ func (a *Tensor) Mul(b *Tensor) (guarded *Tensor) {
 
 // Div returns a / b elementwise with broadcasting (see Add). Division by
 // zero follows IEEE 754 (±Inf or NaN), which Backward and training report.
-func (a *Tensor) Div(b *Tensor) (guarded *Tensor) {
-	defer recoverOp("Div", &guarded)
+func (a *Tensor) Div(b *Tensor) (result *Tensor) {
+	defer recoverOp("Div", &result)
 	y := div(a, b)
 	return record(y, "div", []*Tensor{a, b}, func(g *Tensor) []*Tensor {
 		var ga, gb *Tensor
@@ -437,8 +437,8 @@ func unary(op unop, x *Tensor, p float64) *Tensor {
 
 // unaryOp records a unary op whose derivative is elementwise: dy/dx =
 // deriv(src) where src is x or, when fromOutput is set, the output y.
-func unaryOp(name string, op unop, x *Tensor, p float64, deriv unop, fromOutput bool) (guarded *Tensor) {
-	defer recoverOp(name, &guarded)
+func unaryOp(name string, op unop, x *Tensor, p float64, deriv unop, fromOutput bool) (result *Tensor) {
+	defer recoverOp(name, &result)
 	y := unary(op, x, p)
 	return record(y, name, []*Tensor{x}, func(g *Tensor) []*Tensor {
 		src := x
@@ -453,15 +453,15 @@ func unaryOp(name string, op unop, x *Tensor, p float64, deriv unop, fromOutput 
 func (x *Tensor) Neg() *Tensor { return x.MulScalar(-1) }
 
 // AddScalar returns x + s elementwise.
-func (x *Tensor) AddScalar(s float32) (guarded *Tensor) {
-	defer recoverOp("AddScalar", &guarded)
+func (x *Tensor) AddScalar(s float32) (result *Tensor) {
+	defer recoverOp("AddScalar", &result)
 	y := unary(uAddScalar, x, float64(s))
 	return record(y, "add_scalar", []*Tensor{x}, func(g *Tensor) []*Tensor { return []*Tensor{g} })
 }
 
 // MulScalar returns x * s elementwise.
-func (x *Tensor) MulScalar(s float32) (guarded *Tensor) {
-	defer recoverOp("MulScalar", &guarded)
+func (x *Tensor) MulScalar(s float32) (result *Tensor) {
+	defer recoverOp("MulScalar", &result)
 	y := unary(uMulScalar, x, float64(s))
 	return record(y, "mul_scalar", []*Tensor{x}, func(g *Tensor) []*Tensor {
 		return []*Tensor{unary(uMulScalar, g, float64(s))}
@@ -469,23 +469,23 @@ func (x *Tensor) MulScalar(s float32) (guarded *Tensor) {
 }
 
 // Exp returns e^x elementwise.
-func (x *Tensor) Exp() (guarded *Tensor) {
-	defer recoverOp("Exp", &guarded)
+func (x *Tensor) Exp() (result *Tensor) {
+	defer recoverOp("Exp", &result)
 	y := unary(uExp, x, 0)
 	return record(y, "exp", []*Tensor{x}, func(g *Tensor) []*Tensor { return []*Tensor{mul(g, y)} })
 }
 
 // Log returns the natural logarithm elementwise; log of a negative value is
 // NaN and of 0 is -Inf, as in math.Log.
-func (x *Tensor) Log() (guarded *Tensor) {
-	defer recoverOp("Log", &guarded)
+func (x *Tensor) Log() (result *Tensor) {
+	defer recoverOp("Log", &result)
 	y := unary(uLog, x, 0)
 	return record(y, "log", []*Tensor{x}, func(g *Tensor) []*Tensor { return []*Tensor{div(g, x)} })
 }
 
 // Sqrt returns the square root elementwise.
-func (x *Tensor) Sqrt() (guarded *Tensor) {
-	defer recoverOp("Sqrt", &guarded)
+func (x *Tensor) Sqrt() (result *Tensor) {
+	defer recoverOp("Sqrt", &result)
 	y := unary(uSqrt, x, 0)
 	return record(y, "sqrt", []*Tensor{x}, func(g *Tensor) []*Tensor {
 		return []*Tensor{div(unary(uMulScalar, g, 0.5), y)}
@@ -502,14 +502,14 @@ func (x *Tensor) Pow(p float32) *Tensor { return unaryOp("pow", uPow, x, float64
 func (x *Tensor) ReLU() *Tensor { return unaryOp("relu", uReLU, x, 0, uStep, false) }
 
 // LeakyReLU returns x where x > 0 and slope·x elsewhere.
-func (x *Tensor) LeakyReLU(slope float32) (guarded *Tensor) {
-	defer recoverOp("LeakyReLU", &guarded)
+func (x *Tensor) LeakyReLU(slope float32) (result *Tensor) {
+	defer recoverOp("LeakyReLU", &result)
 	return unaryOp("leaky_relu", uLeakyReLU, x, float64(slope), uLeakyDeriv, false)
 }
 
 // ELU returns x where x > 0 and alpha·(e^x - 1) elsewhere.
-func (x *Tensor) ELU(alpha float32) (guarded *Tensor) {
-	defer recoverOp("ELU", &guarded)
+func (x *Tensor) ELU(alpha float32) (result *Tensor) {
+	defer recoverOp("ELU", &result)
 	return unaryOp("elu", uELU, x, float64(alpha), uELUDeriv, false)
 }
 

@@ -90,8 +90,8 @@ func matmul(a, b *Tensor) *Tensor {
 // MatMul returns the matrix product a·b for a [M,K] and b [K,N], a batch
 // times one matrix ([B,M,K]·[K,N] → [B,M,N]), or a batch times a batch
 // ([B,M,K]·[B,K,N] → [B,M,N]). Other shapes give a *ShapeError naming both.
-func (a *Tensor) MatMul(b *Tensor) (guarded *Tensor) {
-	defer recoverOp("MatMul", &guarded)
+func (a *Tensor) MatMul(b *Tensor) (result *Tensor) {
+	defer recoverOp("MatMul", &result)
 	y := matmul(a, b)
 	return record(y, "matmul", []*Tensor{a, b}, func(g *Tensor) []*Tensor {
 		var ga, gb *Tensor

@@ -103,8 +103,8 @@ func sumKeep(x *Tensor, axes ...int) *Tensor {
 }
 
 // reduceOp implements the six public reductions.
-func reduceOp(kind string, x *Tensor, axes []int, keepDims bool) (guarded *Tensor) {
-	defer recoverOp(kind, &guarded)
+func reduceOp(kind string, x *Tensor, axes []int, keepDims bool) (result *Tensor) {
+	defer recoverOp(kind, &result)
 	if err := x.check(); err != nil {
 		return errTensor(err)
 	}

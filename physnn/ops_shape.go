@@ -45,8 +45,8 @@ func reshape(t *Tensor, shape []int) *Tensor {
 // Reshape returns the tensor with a new shape of the same size; one
 // dimension may be -1 and is then inferred. It is a view when the tensor is
 // contiguous, else a copy.
-func (x *Tensor) Reshape(shape ...int) (guarded *Tensor) {
-	defer recoverOp("Reshape", &guarded)
+func (x *Tensor) Reshape(shape ...int) (result *Tensor) {
+	defer recoverOp("Reshape", &result)
 	if err := x.check(); err != nil {
 		return errTensor(err)
 	}
@@ -90,8 +90,8 @@ func swapLast(n int) []int {
 // input dimension that becomes dimension i. With no axes it swaps the last
 // two dimensions (the matrix transpose for 2-D tensors; a tensor of fewer
 // than 2 dimensions is returned unchanged).
-func (x *Tensor) Transpose(axes ...int) (guarded *Tensor) {
-	defer recoverOp("Transpose", &guarded)
+func (x *Tensor) Transpose(axes ...int) (result *Tensor) {
+	defer recoverOp("Transpose", &result)
 	if err := x.check(); err != nil {
 		return errTensor(err)
 	}
@@ -156,8 +156,8 @@ func copyStridedInto[T float](dst []T, dOff int, dStr []int, src []T, sOff int, 
 
 // Slice returns the view of elements start ≤ i < end along axis (negative
 // axis counts from the end). Out-of-range bounds give a *ShapeError.
-func (x *Tensor) Slice(axis, start, end int) (guarded *Tensor) {
-	defer recoverOp("Slice", &guarded)
+func (x *Tensor) Slice(axis, start, end int) (result *Tensor) {
+	defer recoverOp("Slice", &result)
 	if err := x.check(); err != nil {
 		return errTensor(err)
 	}
@@ -181,8 +181,8 @@ func (x *Tensor) Slice(axis, start, end int) (guarded *Tensor) {
 // (indices may repeat), as a new tensor whose axis has size len(idx).
 // Gradients of repeated entries add up. An index out of range gives a
 // *ShapeError.
-func (x *Tensor) Gather(axis int, idx []int) (guarded *Tensor) {
-	defer recoverOp("Gather", &guarded)
+func (x *Tensor) Gather(axis int, idx []int) (result *Tensor) {
+	defer recoverOp("Gather", &result)
 	if err := x.check(); err != nil {
 		return errTensor(err)
 	}
@@ -243,8 +243,8 @@ func gatherRows[T float](gathered, full []T, shape []int, axis int, idx []int, s
 
 // Concat joins tensors along axis (negative counts from the end); all other
 // dimensions must agree, else the result holds a *ShapeError.
-func Concat(axis int, ts ...*Tensor) (guarded *Tensor) {
-	defer recoverOp("Concat", &guarded)
+func Concat(axis int, ts ...*Tensor) (result *Tensor) {
+	defer recoverOp("Concat", &result)
 	if len(ts) == 0 {
 		return shapeErr("concat", nil, nil, "no tensors to concatenate")
 	}

@@ -27,8 +27,8 @@ func softmaxAxis(op string, x *Tensor, axis int) (int, error) {
 
 // Softmax returns e^x / Σ e^x along axis (negative counts from the end),
 // computed stably.
-func (x *Tensor) Softmax(axis int) (guarded *Tensor) {
-	defer recoverOp("Softmax", &guarded)
+func (x *Tensor) Softmax(axis int) (result *Tensor) {
+	defer recoverOp("Softmax", &result)
 	a, err := softmaxAxis("softmax", x, axis)
 	if err != nil {
 		return errTensor(err)
@@ -44,8 +44,8 @@ func (x *Tensor) Softmax(axis int) (guarded *Tensor) {
 // LogSoftmax returns x - log Σ e^x along axis (negative counts from the
 // end), computed stably; use it (or CrossEntropy) rather than
 // Softmax().Log().
-func (x *Tensor) LogSoftmax(axis int) (guarded *Tensor) {
-	defer recoverOp("LogSoftmax", &guarded)
+func (x *Tensor) LogSoftmax(axis int) (result *Tensor) {
+	defer recoverOp("LogSoftmax", &result)
 	a, err := softmaxAxis("log_softmax", x, axis)
 	if err != nil {
 		return errTensor(err)

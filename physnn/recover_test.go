@@ -6,8 +6,8 @@ import (
 )
 
 func TestRecoverOp(t *testing.T) {
-	buggy := func() (guarded *Tensor) {
-		defer recoverOp("buggy", &guarded)
+	buggy := func() (result *Tensor) {
+		defer recoverOp("buggy", &result)
 		var s []int
 		_ = s[3] // stands in for a kernel bug
 		return Zeros(1)
@@ -17,6 +17,6 @@ func TestRecoverOp(t *testing.T) {
 		t.Errorf("Err() = %v, want the recovered panic", err)
 	}
 	if ok := Ones(2).Add(Ones(2)); ok.Err() != nil {
-		t.Errorf("a guarded op without a panic failed: %v", ok.Err())
+		t.Errorf("a result op without a panic failed: %v", ok.Err())
 	}
 }

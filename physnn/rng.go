@@ -93,8 +93,8 @@ func (g *RNG) draw(op string, shape []int, f func() float32) *Tensor {
 
 // Normal returns a tensor of the given shape with values drawn from a
 // normal distribution. A negative std gives a tensor holding an error.
-func (g *RNG) Normal(mean, std float32, shape ...int) (guarded *Tensor) {
-	defer recoverOp("Normal", &guarded)
+func (g *RNG) Normal(mean, std float32, shape ...int) (result *Tensor) {
+	defer recoverOp("Normal", &result)
 	if std < 0 {
 		return errTensor(errors.New("physnn: normal: negative standard deviation"))
 	}
@@ -103,8 +103,8 @@ func (g *RNG) Normal(mean, std float32, shape ...int) (guarded *Tensor) {
 
 // Uniform returns a tensor of the given shape with values uniform in
 // [lo, hi). hi < lo gives a tensor holding an error.
-func (g *RNG) Uniform(lo, hi float32, shape ...int) (guarded *Tensor) {
-	defer recoverOp("Uniform", &guarded)
+func (g *RNG) Uniform(lo, hi float32, shape ...int) (result *Tensor) {
+	defer recoverOp("Uniform", &result)
 	if hi < lo {
 		return errTensor(errors.New("physnn: uniform: hi is below lo"))
 	}
@@ -114,8 +114,8 @@ func (g *RNG) Uniform(lo, hi float32, shape ...int) (guarded *Tensor) {
 // Bernoulli returns a tensor of the given shape whose values are 1 with
 // probability p and 0 otherwise. p outside [0, 1] gives a tensor holding an
 // error.
-func (g *RNG) Bernoulli(p float32, shape ...int) (guarded *Tensor) {
-	defer recoverOp("Bernoulli", &guarded)
+func (g *RNG) Bernoulli(p float32, shape ...int) (result *Tensor) {
+	defer recoverOp("Bernoulli", &result)
 	if !(p >= 0 && p <= 1) {
 		return errTensor(errors.New("physnn: bernoulli: p must be in [0, 1]"))
 	}

@@ -208,8 +208,8 @@ func (w *Workspace) contiguousHeader(dt dtype, shape []int) *Tensor {
 // without copying (as gonum's mat.NewDense does): later writes to data show
 // in the tensor. With no shape, the tensor is 1-D of length len(data). If
 // len(data) differs from the shape's size, the result holds a *ShapeError.
-func New(data []float32, shape ...int) (guarded *Tensor) {
-	defer recoverOp("New", &guarded)
+func New(data []float32, shape ...int) (result *Tensor) {
+	defer recoverOp("New", &result)
 	if len(shape) == 0 {
 		shape = []int{len(data)}
 	}
@@ -227,8 +227,8 @@ func New(data []float32, shape ...int) (guarded *Tensor) {
 // an op mixing a float64 and a float32 tensor computes in float64. It exists
 // for gradient checks (physnntest.CheckGrad) and for analysis needing double
 // precision; networks use float32 tensors.
-func New64(data []float64, shape ...int) (guarded *Tensor) {
-	defer recoverOp("New64", &guarded)
+func New64(data []float64, shape ...int) (result *Tensor) {
+	defer recoverOp("New64", &result)
 	if len(shape) == 0 {
 		shape = []int{len(data)}
 	}
@@ -243,8 +243,8 @@ func New64(data []float64, shape ...int) (guarded *Tensor) {
 
 // Zeros returns a new float32 tensor of the given shape filled with zeros.
 // With no shape it returns a scalar.
-func Zeros(shape ...int) (guarded *Tensor) {
-	defer recoverOp("Zeros", &guarded)
+func Zeros(shape ...int) (result *Tensor) {
+	defer recoverOp("Zeros", &result)
 	if err := validShape("zeros", shape); err != nil {
 		return errTensor(err)
 	}
@@ -255,8 +255,8 @@ func Zeros(shape ...int) (guarded *Tensor) {
 func Ones(shape ...int) *Tensor { return Full(1, shape...) }
 
 // Full returns a new float32 tensor of the given shape filled with v.
-func Full(v float32, shape ...int) (guarded *Tensor) {
-	defer recoverOp("Full", &guarded)
+func Full(v float32, shape ...int) (result *Tensor) {
+	defer recoverOp("Full", &result)
 	if err := validShape("full", shape); err != nil {
 		return errTensor(err)
 	}
@@ -268,15 +268,15 @@ func Full(v float32, shape ...int) (guarded *Tensor) {
 }
 
 // Scalar returns a new 0-dimensional tensor holding v.
-func Scalar(v float32) (guarded *Tensor) {
-	defer recoverOp("Scalar", &guarded)
+func Scalar(v float32) (result *Tensor) {
+	defer recoverOp("Scalar", &result)
 	return &Tensor{shape: []int{}, strides: []int{}, st: &storage{f32: []float32{v}}, dt: f32}
 }
 
 // FromFloat64 returns a new float32 tensor holding data converted to float32.
 // With no shape the tensor is 1-D.
-func FromFloat64(data []float64, shape ...int) (guarded *Tensor) {
-	defer recoverOp("FromFloat64", &guarded)
+func FromFloat64(data []float64, shape ...int) (result *Tensor) {
+	defer recoverOp("FromFloat64", &result)
 	out := make([]float32, len(data))
 	for i, v := range data {
 		out[i] = float32(v)
@@ -289,8 +289,8 @@ func FromFloat64(data []float64, shape ...int) (guarded *Tensor) {
 
 // FromDense returns a new float32 tensor of shape [rows, cols] holding m's
 // values. A nil matrix gives a tensor holding an error.
-func FromDense(m *mat.Dense) (guarded *Tensor) {
-	defer recoverOp("FromDense", &guarded)
+func FromDense(m *mat.Dense) (result *Tensor) {
+	defer recoverOp("FromDense", &result)
 	if m == nil || m.IsEmpty() {
 		return errTensor(errors.New("physnn: FromDense of a nil or empty matrix"))
 	}
@@ -510,8 +510,8 @@ func (t *Tensor) Detach() *Tensor {
 // Clone returns a contiguous copy with its own storage, always on the heap
 // (never in a Workspace), so it is the way to keep a result beyond a
 // Workspace.Reset. Gradients flow through Clone to the original.
-func (t *Tensor) Clone() (guarded *Tensor) {
-	defer recoverOp("Clone", &guarded)
+func (t *Tensor) Clone() (result *Tensor) {
+	defer recoverOp("Clone", &result)
 	if err := t.check(); err != nil {
 		return errTensor(err)
 	}

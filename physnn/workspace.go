@@ -42,8 +42,8 @@ func NewWorkspace() *Workspace {
 // Use returns a view of t (sharing its storage) whose op results are
 // allocated from the workspace. The view keeps t's gradient link, so Use on
 // a parameter still trains it.
-func (w *Workspace) Use(t *Tensor) (guarded *Tensor) {
-	defer recoverOp("Use", &guarded)
+func (w *Workspace) Use(t *Tensor) (result *Tensor) {
+	defer recoverOp("Use", &result)
 	if err := t.check(); err != nil {
 		return errTensor(err)
 	}
