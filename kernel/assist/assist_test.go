@@ -100,6 +100,8 @@ func TestComplete(t *testing.T) {
 		{name: "import block in cell", cell: "import (\n\trv2 \"math/rand/v2\"\n)\nrv2.IntN|", wantExact: []string{"IntN"}, start: -1},
 		{name: "method receiver", cell: "func (q *Particle) Speed(e float64) float64 {\n\treturn q.Ma|", wantExact: []string{"Mass"}, start: -1},
 		{name: "function parameter", cell: "func trace(a *mat.Dense, vs ...float64) float64 {\n\ta.Dim|", wantExact: []string{"Dims"}, start: -1},
+		{name: "range value", cell: "ms := []*mat.Dense{m}\nfor i, d := range ms {\n\td.Dim|", wantExact: []string{"Dims"}, start: -1},
+		{name: "range over map", cell: "byName := map[string]*mat.VecDense{}\nfor name, v := range byName {\n\tv.AtV|", wantExact: []string{"AtVec"}, start: -1},
 		{name: "plotter constructor", cell: "plotter.NewSc|", wantExact: []string{"NewScatter"}, start: 8},
 	}
 	for _, tc := range tests {

@@ -51,6 +51,14 @@ func parseCellDecls(globals map[string]Global, code string) *cellDecls {
 		d.addSource(code[s[0]:end])
 	}
 	d.addEnclosingParams(code)
+	for _, m := range rangeRE.FindAllStringSubmatch(code, -1) {
+		if m[1] != "_" {
+			d.locals[m[1]] = "key:" + m[3]
+		}
+		if m[2] != "" && m[2] != "_" {
+			d.locals[m[2]] = "elem:" + m[3]
+		}
+	}
 	for _, m := range definitionRE.FindAllStringSubmatch(code, -1) {
 		for _, n := range strings.Split(m[1], ",") {
 			n = strings.TrimSpace(n)
@@ -64,6 +72,9 @@ func parseCellDecls(globals map[string]Global, code string) *cellDecls {
 	}
 	return d
 }
+
+// rangeRE finds "for k, v := range expr {" headers.
+var rangeRE = regexp.MustCompile(`for[ \t]+([\pL_][\pL\pN_]*)(?:[ \t]*,[ \t]*([\pL_][\pL\pN_]*))?[ \t]*:=[ \t]*range[ \t]+([^{\n]+?)[ \t]*\{`)
 
 // funcHeaderRE finds function and method headers (up to the body's brace).
 var funcHeaderRE = regexp.MustCompile(`(?m)^func[ \t]*(\([^)]*\))?[ \t]*[\pL_][\pL\pN_]*[ \t]*(\[[^\]]*\])?\([^{]*\{`)

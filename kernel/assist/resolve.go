@@ -225,7 +225,14 @@ func (r *resolver) resolve(e ast.Expr) (entity, bool) {
 		case token.STRING:
 			return entity{rtype: reflect.TypeFor[string]()}, true
 		}
-	case *ast.ArrayType:
+	case *ast.MapType:
+		k, ok1 := r.resolve(e.Key)
+		v, ok2 := r.resolve(e.Value)
+		if !ok1 || !ok2 || k.rtype == nil || v.rtype == nil || !k.rtype.Comparable() {
+			return entity{}, false
+		}
+		return entity{rtype: reflect.MapOf(k.rtype, v.rtype), isType: true}, true
+	case *ast.ArrayType: // arrays as slices: only the element type matters here
 		elem, ok := r.resolve(e.Elt)
 		if !ok || elem.rtype == nil {
 			return entity{}, false
@@ -303,6 +310,26 @@ func (r *resolver) resolveIdent(name string) (entity, bool) {
 // fromDefinition resolves a variable from its defining text: "expr" for
 // x := expr (index k for a, b := f()), or "type:T" for var x T.
 func (r *resolver) fromDefinition(name, def string) (entity, bool) {
+	if expr, ok := strings.CutPrefix(def, "elem:"); ok { // for _, v := range expr
+		x, ok := r.resolveText(expr)
+		if !ok || x.rtype == nil {
+			return entity{}, false
+		}
+		switch t := x.rtype; t.Kind() {
+		case reflect.Slice, reflect.Array, reflect.Map:
+			return entity{rtype: t.Elem(), name: name}, true
+		case reflect.String:
+			return entity{rtype: reflect.TypeFor[rune](), name: name}, true
+		}
+		return entity{}, false
+	}
+	if expr, ok := strings.CutPrefix(def, "key:"); ok { // for k := range expr
+		x, ok := r.resolveText(expr)
+		if ok && x.rtype != nil && x.rtype.Kind() == reflect.Map {
+			return entity{rtype: x.rtype.Key(), name: name}, true
+		}
+		return entity{rtype: reflect.TypeFor[int](), name: name}, true
+	}
 	if t, ok := strings.CutPrefix(def, "type:"); ok {
 		ent, ok := r.resolveText(t)
 		ent.isType, ent.docKey, ent.name = false, "", name
