@@ -17,6 +17,6 @@ func TestRecoverOp(t *testing.T) {
 		t.Errorf("Err() = %v, want the recovered panic", err)
 	}
 	if ok := Ones(2).Add(Ones(2)); ok.Err() != nil {
-		t.Errorf("a result op without a panic failed: %v", ok.Err())
+		t.Errorf("an op that does not panic failed: %v", ok.Err())
 	}
 }
