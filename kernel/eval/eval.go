@@ -17,6 +17,7 @@ import (
 	"github.com/traefik/yaegi/interp"
 
 	"github.com/gophys/gophys/kernel"
+	"github.com/gophys/gophys/kernel/symbols"
 )
 
 // Options configures an [Interpreter].
@@ -42,6 +43,8 @@ type Interpreter struct {
 	router  *router
 	stdin   *stdinReader
 	capture *fdCapture
+
+	assist assistEnv // completion and inspection
 
 	ready   chan struct{} // closed once the first state is built
 	mu      sync.Mutex    // guards st and initErr
@@ -92,7 +95,11 @@ type state struct {
 	fset *token.FileSet
 
 	imports map[string]string // local package name → import path
-	pending map[string]string // the running cell's new imports, name → path
+	// declSrc and methodSrc hold declarations' source for inspection:
+	// name → source, and type name → method name → source.
+	declSrc   map[string]string
+	methodSrc map[string]map[string]string
+	pending   map[string]string // the running cell's new imports, name → path
 	// transient are the running cell's files in fset when nothing from the
 	// cell can run after it.
 	transient []*token.File
@@ -104,8 +111,10 @@ type state struct {
 	kept      bool
 	keptValue any
 	puts      map[string]any
-	// checks are richChecks' calls, compiled once.
+	// checks are richChecks' calls, compiled once; noop is an empty
+	// program whose run resizes yaegi's global frame after a failed cell.
 	checks []*interp.Program
+	noop   *interp.Program
 	// globals caches yi.Globals() for the duration of one cell.
 	globals map[string]reflect.Value
 }
@@ -120,7 +129,8 @@ type declared struct {
 }
 
 func (in *Interpreter) newState() (*state, error) {
-	st := &state{imports: map[string]string{}, declared: map[string]*declared{}}
+	st := &state{imports: map[string]string{}, declared: map[string]*declared{},
+		declSrc: map[string]string{}, methodSrc: map[string]map[string]string{}}
 	var stdout, stderr io.Writer = streamWriter{in.router, "stdout"}, streamWriter{in.router, "stderr"}
 	if in.capture != nil {
 		// Everything through the pipes keeps interpreted and compiled output
@@ -133,10 +143,8 @@ func (in *Interpreter) newState() (*state, error) {
 		Stderr:       stderr,
 		Unrestricted: true, // cells see the real environment, so %env and os.Getenv agree
 	})
-	for _, table := range symbolTables() {
-		if err := yi.Use(table); err != nil {
-			return nil, fmt.Errorf("eval: load symbols: %w", err)
-		}
+	if err := symbols.Load(yi); err != nil {
+		return nil, fmt.Errorf("eval: load symbols: %w", err)
 	}
 	var stdinVar io.Reader = in.stdin
 	if err := yi.Use(builtinsExports(st.keep, st.put, in.goroutinePanic, &stdinVar)); err != nil {
@@ -159,7 +167,7 @@ func (in *Interpreter) newState() (*state, error) {
 	if _, err := st.h.compileRun(context.Background(), file); err != nil {
 		return nil, fmt.Errorf("eval: prelude: %w", err)
 	}
-	for _, call := range calls {
+	for _, call := range append(calls, "_ = 0") {
 		f, err := parser.ParseFile(st.fset, "", stmtPrefix+call+"\n}", 0)
 		if err != nil {
 			return nil, fmt.Errorf("eval: prelude: %w", err)
@@ -170,6 +178,7 @@ func (in *Interpreter) newState() (*state, error) {
 		}
 		st.checks = append(st.checks, prog)
 	}
+	st.checks, st.noop = st.checks[:len(richChecks)], st.checks[len(richChecks)]
 	return st, nil
 }
 
@@ -190,6 +199,7 @@ func (in *Interpreter) reset() error {
 	in.mu.Lock()
 	in.st, in.initErr = st, nil
 	in.mu.Unlock()
+	in.publishView(st)
 	return nil
 }
 
@@ -234,6 +244,7 @@ func (in *Interpreter) run(ctx context.Context, code string) kernel.ExecuteResul
 	}
 	st.result, st.globals, st.kept, st.keptValue, st.puts = nil, nil, false, nil, nil
 	defer func() {
+		in.publishView(st)
 		st.result, st.globals, st.kept, st.keptValue, st.puts = nil, nil, false, nil, nil
 		st.h.forgetTrees()
 		for _, f := range st.transient {
@@ -242,10 +253,15 @@ func (in *Interpreter) run(ctx context.Context, code string) kernel.ExecuteResul
 		st.transient = nil
 	}()
 	if err := st.runCell(ctx, code); err != nil {
+		// A failed compile leaves globals yaegi has not allocated yet;
+		// running any program allocates them (Globals would panic).
+		st.h.runProgram(context.Background(), st.noop)
 		in.capture.flush()
 		return kernel.ExecuteResult{Err: st.execError(err, code, in.router)}
 	}
-	if st.kept {
+	// A nil interface (typically the nil error of display.HTML(...)) is not
+	// worth showing, as Python shows nothing for None.
+	if st.kept && st.keptValue != nil {
 		st.finishValue(ctx, in.router)
 	}
 	return kernel.ExecuteResult{Value: st.result}
@@ -319,6 +335,7 @@ func (st *state) runCell(ctx context.Context, code string) error {
 			return st.explainUndefined(st.explainHostPanic(err, file), sc)
 		}
 		st.recordDecls(decls, rw)
+		st.recordSource(code, decls, nil)
 	}
 	// 3. Statements, top to bottom.
 	if sc.stmts == nil || len(sc.stmts.List) == 0 {
@@ -333,6 +350,7 @@ func (st *state) runCell(ctx context.Context, code string) error {
 			return st.explainUndefined(st.explainHostPanic(err, prefix), sc)
 		}
 		st.recordStmts(prefix, rw)
+		st.recordSource(code, nil, prefix)
 		final = finalNone
 		if call, ok := ast.Unparen(list[len(list)-1].(*ast.ExprStmt).X).(*ast.CallExpr); ok && st.probeResults(ctx, call.Fun) == 1 {
 			final = finalShow
@@ -346,6 +364,7 @@ func (st *state) runCell(ctx context.Context, code string) error {
 		return st.explainUndefined(st.explainHostPanic(err, sc.stmts), sc)
 	}
 	st.recordStmts(sc.stmts, rw)
+	st.recordSource(code, nil, sc.stmts)
 	return nil
 }
 
@@ -626,6 +645,17 @@ func (st *state) selectorType(pkg, name string, asCall bool) string {
 	return symbolType(v, asCall)
 }
 
+// safeGlobals is yi.Globals, which panics when a failed compile declared a
+// variable that no run has allocated yet; it then returns nil.
+func safeGlobals(yi *interp.Interpreter) (g map[string]reflect.Value) {
+	defer func() {
+		if recover() != nil {
+			g = nil
+		}
+	}()
+	return yi.Globals()
+}
+
 // pkgPath returns the import path of the package a cell calls name: an
 // earlier import, this cell's import, or an implicit one.
 func (st *state) pkgPath(name string) (string, bool) {
@@ -647,7 +677,7 @@ func (st *state) shadowed(name string) bool {
 // global returns the value of an interpreted global variable.
 func (st *state) global(name string) (reflect.Value, bool) {
 	if st.globals == nil {
-		st.globals = st.yi.Globals()
+		st.globals = safeGlobals(st.yi)
 	}
 	v, ok := st.globals[name]
 	return v, ok && v.IsValid()
@@ -699,6 +729,14 @@ func (st *state) isGenericCall(e ast.Expr, rw *rewriter) bool {
 	if ix, ok := fun.(*ast.IndexListExpr); ok {
 		fun = ix.X
 	}
+	if sel, ok := fun.(*ast.SelectorExpr); ok {
+		// Functions of the source packages (slices, maps) are generic.
+		if pkg, ok := sel.X.(*ast.Ident); ok && !rw.isUserName(pkg.Name) {
+			p, ok := st.pkgPath(pkg.Name)
+			return ok && sourcePackages[p]
+		}
+		return false
+	}
 	id, ok := fun.(*ast.Ident)
 	if !ok {
 		return false
@@ -708,6 +746,29 @@ func (st *state) isGenericCall(e ast.Expr, rw *rewriter) bool {
 	}
 	d := st.declared[id.Name]
 	return d != nil && d.generic
+}
+
+// sourcePackages are the packages yaegi interprets from source (the generic
+// standard library), whose functions have no compiled symbol to count
+// results from. All their functions return one value except these.
+var (
+	sourcePackages  = map[string]bool{"slices": true, "maps": true, "cmp": true}
+	sourceNonSingle = map[string]int{
+		"slices.Sort": 0, "slices.SortFunc": 0, "slices.SortStableFunc": 0, "slices.Reverse": 0,
+		"slices.BinarySearch": 2, "slices.BinarySearchFunc": 2,
+		"maps.Copy": 0, "maps.DeleteFunc": 0,
+	}
+)
+
+// sourceResults is the result count of a function of a source package.
+func sourceResults(importPath, name string) (int, bool) {
+	if !sourcePackages[importPath] {
+		return 0, false
+	}
+	if n, ok := sourceNonSingle[importPath+"."+name]; ok {
+		return n, true
+	}
+	return 1, true
 }
 
 // builtinResults is the number of results of Go's builtin functions.
@@ -755,8 +816,13 @@ func (st *state) callResults(ctx context.Context, call *ast.CallExpr, sc *splitC
 	case *ast.SelectorExpr:
 		if id, ok := fun.X.(*ast.Ident); ok && !rw.isUserName(id.Name) {
 			if p, ok := st.pkgPath(id.Name); ok {
-				v, _ := packages().symbol(p, fun.Sel.Name)
-				return resultCount(v)
+				if v, ok := packages().symbol(p, fun.Sel.Name); ok {
+					return resultCount(v)
+				}
+				if n, ok := sourceResults(p, fun.Sel.Name); ok {
+					return n
+				}
+				return -1
 			}
 		}
 		return st.probeResults(ctx, fun)
@@ -823,19 +889,23 @@ func (st *state) finishValue(ctx context.Context, r *router) {
 			data[k] = x
 		}
 	}
+	metadata := map[string]any{}
 	if len(data) == 0 || (len(data) == 1 && data["text/plain"] != nil) {
-		if b, ok := renderValue(v); ok {
+		if b, md, ok := renderValue(v); ok {
 			for k, x := range b {
 				if _, set := data[k]; !set {
 					data[k] = x
 				}
+			}
+			for k, x := range md {
+				metadata[k] = x
 			}
 		}
 	}
 	if _, ok := data["text/plain"]; !ok {
 		data["text/plain"] = formatValue(v)
 	}
-	st.result = &kernel.DisplayData{Data: data, Metadata: map[string]any{}}
+	st.result = &kernel.DisplayData{Data: data, Metadata: metadata}
 }
 
 // mayBeInterpreted reports whether t could be the type of an interpreted
@@ -865,16 +935,6 @@ func (in *Interpreter) goroutinePanic(r any, where string) {
 	}
 	msg += ": " + describePanic(r) + "\n"
 	in.router.stream("stderr", []byte(msg))
-}
-
-// Complete proposes completions for code at cursorPos.
-func (in *Interpreter) Complete(code string, cursorPos int) kernel.Completion {
-	return kernel.Completion{CursorStart: cursorPos, CursorEnd: cursorPos, Metadata: map[string]any{}}
-}
-
-// Inspect documents the object at the cursor.
-func (in *Interpreter) Inspect(code string, cursorPos, detailLevel int) kernel.Inspection {
-	return kernel.Inspection{Data: map[string]any{}, Metadata: map[string]any{}}
 }
 
 // Shutdown releases the interpreter. Goroutines cells started cannot be

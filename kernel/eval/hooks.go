@@ -1,6 +1,13 @@
 package eval
 
-import "context"
+import (
+	"context"
+	"errors"
+
+	"github.com/gophys/gophys/display"
+	"github.com/gophys/gophys/kernel"
+	"github.com/gophys/gophys/physnn"
+)
 
 // The hooks below connect the interpreter to the compiled packages cells use:
 // display renders final values and publishes what cells show; physnn checks
@@ -8,12 +15,45 @@ import "context"
 
 // renderValue renders a final value through package display; ok is false
 // when display has nothing richer than text.
-func renderValue(v any) (data map[string]any, ok bool) {
-	return nil, false
+func renderValue(v any) (data, metadata map[string]any, ok bool) {
+	b, ok := display.Render(v)
+	if !ok {
+		return nil, nil, false
+	}
+	return b.Data, b.Metadata, true
 }
 
-// setDisplayPublisher routes display's output to the running cell.
-func setDisplayPublisher(r *router) {}
+// setDisplayPublisher routes display's output to the running cell (or the
+// most recent one, for displays from goroutines).
+func setDisplayPublisher(r *router) { display.SetPublisher(cellPublisher{r}) }
 
-// setPhysnnContext hands physnn the running cell's context.
-func setPhysnnContext(ctx context.Context) {}
+// setPhysnnContext hands physnn the running cell's context, which its
+// training and sampling loops poll between steps.
+func setPhysnnContext(ctx context.Context) { physnn.SetCancelContext(ctx) }
+
+// cellPublisher is the display.Publisher the interpreter installs.
+type cellPublisher struct{ r *router }
+
+var errNoCell = errors.New("eval: no cell has run yet, so there is nowhere to display")
+
+func (p cellPublisher) send(b display.Bundle, update bool) error {
+	out, _ := p.r.current()
+	if out == nil {
+		return errNoCell
+	}
+	out.Display(kernel.DisplayData{Data: b.Data, Metadata: b.Metadata, DisplayID: b.DisplayID, Update: update})
+	return nil
+}
+
+func (p cellPublisher) Publish(b display.Bundle) error { return p.send(b, false) }
+
+func (p cellPublisher) Update(b display.Bundle) error { return p.send(b, true) }
+
+func (p cellPublisher) Clear(wait bool) error {
+	out, _ := p.r.current()
+	if out == nil {
+		return errNoCell
+	}
+	out.ClearOutput(wait)
+	return nil
+}

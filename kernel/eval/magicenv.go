@@ -14,12 +14,13 @@ import (
 // magicEnv gives package magic what it needs from one Execute.
 type magicEnv struct {
 	in  *Interpreter
+	out kernel.Output
 	res *kernel.ExecuteResult // the result of Go code run by the magic
 }
 
 // runMagic handles magic cells; ok is false for plain Go code.
 func (in *Interpreter) runMagic(ctx context.Context, code string, out kernel.Output) (kernel.ExecuteResult, bool) {
-	env := &magicEnv{in: in}
+	env := &magicEnv{in: in, out: out}
 	w := magic.IO{Stdout: streamWriter{in.router, "stdout"}, Stderr: streamWriter{in.router, "stderr"}}
 	mres, ok := magic.Handle(ctx, code, env, w)
 	if !ok {
@@ -58,7 +59,7 @@ func (e *magicEnv) Variables() []magic.Variable {
 	if err != nil {
 		return nil
 	}
-	globals := st.yi.Globals()
+	globals := safeGlobals(st.yi)
 	var vars []magic.Variable
 	for name, d := range st.declared {
 		if d.kind != token.VAR {
@@ -85,10 +86,16 @@ func (e *magicEnv) Describe(expr string) (string, bool) {
 }
 
 func (e *magicEnv) SetOutputLimit(bytes int64) error {
-	if e.in.opts.SetOutputLimit == nil {
-		return errors.New("this kernel does not support changing the output limit")
+	if e.in.opts.SetOutputLimit != nil {
+		return e.in.opts.SetOutputLimit(bytes)
 	}
-	return e.in.opts.SetOutputLimit(bytes)
+	// The protocol layer's Output may offer the setter itself
+	// (kernel.StreamLimiter).
+	if l, ok := e.out.(interface{ SetStreamLimit(int64) }); ok {
+		l.SetStreamLimit(bytes)
+		return nil
+	}
+	return errors.New("this kernel does not support changing the output limit")
 }
 
 // describeFallback documents what the interpreter itself knows about expr
@@ -120,7 +127,7 @@ func (in *Interpreter) describeFallback(expr string) (string, bool) {
 		}
 	}
 	if d := st.declared[expr]; d != nil {
-		if v, ok := st.yi.Globals()[expr]; ok && v.IsValid() {
+		if v, ok := safeGlobals(st.yi)[expr]; ok && v.IsValid() {
 			return expr + ": " + v.Type().String(), true
 		}
 		return expr + " (declared in an earlier cell)", true

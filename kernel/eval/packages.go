@@ -4,19 +4,10 @@ import (
 	"go/constant"
 	"path"
 	"reflect"
-	"sort"
-	"strings"
 	"sync"
 
-	"github.com/traefik/yaegi/interp"
-	"github.com/traefik/yaegi/stdlib"
+	"github.com/gophys/gophys/kernel/symbols"
 )
-
-// symbolTables are the compiled packages every interpreter uses, in the
-// order they are loaded.
-func symbolTables() []interp.Exports {
-	return []interp.Exports{stdlib.Symbols}
-}
 
 // packageIndex knows every compiled package by import path and by the short
 // name a cell may use without an import line.
@@ -24,23 +15,6 @@ type packageIndex struct {
 	byPath  map[string]map[string]reflect.Value // import path → symbols
 	names   map[string]string                   // import path → package name
 	byShort map[string]string                   // short name → import path
-}
-
-// preferred settles short names that several packages share, in favour of
-// the package a notebook user most likely means.
-var preferred = map[string]string{
-	"rand":     "math/rand",
-	"template": "text/template",
-	"scanner":  "text/scanner",
-	"pprof":    "runtime/pprof",
-	"constant": "go/constant",
-	"big":      "math/big",
-	"plot":     "gonum.org/v1/plot",
-	"draw":     "gonum.org/v1/plot/vg/draw",
-	"color":    "image/color",
-	"errors":   "errors",
-	"path":     "path",
-	"trace":    "runtime/trace",
 }
 
 var (
@@ -54,43 +28,15 @@ func packages() *packageIndex {
 		idx := &packageIndex{
 			byPath:  map[string]map[string]reflect.Value{},
 			names:   map[string]string{},
-			byShort: map[string]string{},
+			byShort: symbols.PackageNames(),
 		}
-		for _, table := range symbolTables() {
-			for key, syms := range table {
-				p, name := path.Dir(key), path.Base(key)
-				if p == "." {
-					continue
-				}
-				idx.byPath[p] = syms
-				idx.names[p] = name
-			}
-		}
-		paths := make([]string, 0, len(idx.names))
-		for p := range idx.names {
-			paths = append(paths, p)
-		}
-		// Shorter paths first, so "math/rand" beats "crypto/rand" unless
-		// preferred says otherwise; internal and vendored paths never win.
-		sort.Slice(paths, func(i, j int) bool {
-			if len(paths[i]) != len(paths[j]) {
-				return len(paths[i]) < len(paths[j])
-			}
-			return paths[i] < paths[j]
-		})
-		for _, p := range paths {
-			if strings.Contains(p, "internal") || strings.Contains(p, "vendor") {
+		for key, syms := range symbols.Exports() {
+			p, name := path.Dir(key), path.Base(key)
+			if p == "." {
 				continue
 			}
-			name := idx.names[p]
-			if _, taken := idx.byShort[name]; !taken {
-				idx.byShort[name] = p
-			}
-		}
-		for name, p := range preferred {
-			if _, ok := idx.names[p]; ok {
-				idx.byShort[name] = p
-			}
+			idx.byPath[p] = syms
+			idx.names[p] = name
 		}
 		index = idx
 	})

@@ -227,6 +227,23 @@ func view(code string, items []item, keep func(item) bool) string {
 			}
 		}
 	}
+	// Comments stay in every view: doc comments then reach the declarations
+	// they document, and a comment is valid anywhere.
+	fset := token.NewFileSet()
+	file := fset.AddFile("", -1, len(code))
+	var sc scanner.Scanner
+	sc.Init(file, b, func(token.Position, string) {}, scanner.ScanComments)
+	for {
+		pos, t, lit := sc.Scan()
+		if t == token.EOF {
+			break
+		}
+		if t == token.COMMENT {
+			for i := file.Offset(pos); i < file.Offset(pos)+len(lit) && i < len(b); i++ {
+				kept[i] = true
+			}
+		}
+	}
 	for i, c := range b {
 		if !kept[i] && c != '\n' {
 			b[i] = ' '
@@ -239,10 +256,15 @@ func view(code string, items []item, keep func(item) bool) string {
 // yaegi keys imports and type names by the file name of the root node's
 // position, so the package clause is placed in cellFile too: filePrefix
 // and stmtPrefix start every view.
+//
+// The cell text starts on a line of its own (a //line directive applies to
+// the next line), so a comment on the cell's first line is not taken for a
+// trailing comment of the package clause and stays a doc comment.
 const (
 	lineDirective = "/*line " + cellFile + ":1:1*/"
-	filePrefix    = lineDirective + "package main;" + lineDirective
-	stmtPrefix    = lineDirective + "package main;func main(){" + lineDirective
+	nextLine      = "\n//line " + cellFile + ":1:1\n"
+	filePrefix    = lineDirective + "package main;" + nextLine
+	stmtPrefix    = lineDirective + "package main;func main(){" + nextLine
 )
 
 // parseCell splits code into imports, declarations and statements, parsing
@@ -261,7 +283,8 @@ func parseCell(fset *token.FileSet, code string) (*splitCell, error) {
 			hasDecl = true
 		}
 	}
-	const mode = parser.AllErrors
+	// Comments are kept for doc comments in inspection.
+	const mode = parser.AllErrors | parser.ParseComments
 	if hasDecl {
 		src := filePrefix + view(code, items, func(it item) bool { return it.kind != itemStmt })
 		f, err := parser.ParseFile(fset, "", src, mode)
