@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"github.com/traefik/yaegi/interp"
+	"github.com/traefik/yaegi/stdlib"
 )
 
 // newInterpreter returns an interpreter with everything loaded, writing the
@@ -204,5 +205,41 @@ func TestExportedSymbolsResolve(t *testing.T) {
 				t.Logf("skipped generic or constraint-only: %s", strings.Join(skipped, " "))
 			}
 		})
+	}
+}
+
+// TestExportsMergesStdlibDelta checks that the newer standard-library
+// symbols join yaegi's tables instead of replacing them, and that yaegi's
+// own tables are left untouched (other interpreters in the process use
+// them).
+func TestExportsMergesStdlibDelta(t *testing.T) {
+	tests := []struct {
+		key, old, added string // a symbol yaegi has and one the delta adds
+	}{
+		{"strings/strings", "Contains", "Lines"},
+		{"os/os", "Open", "OpenRoot"},
+		{"reflect/reflect", "TypeOf", "SliceAt"},
+		{"sync/atomic/atomic", "AddInt32", "AndInt32"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.key, func(t *testing.T) {
+			syms := Exports()[tc.key]
+			for _, name := range []string{tc.old, tc.added} {
+				if v, ok := syms[name]; !ok || !v.IsValid() {
+					t.Errorf("Exports()[%q] lacks %s", tc.key, name)
+				}
+			}
+			if _, ok := stdlib.Symbols[tc.key][tc.added]; ok {
+				t.Errorf("yaegi's own table for %s gained %s: the merge wrote into it", tc.key, tc.added)
+			}
+		})
+	}
+	if _, ok := Exports()["crypto/sha3/sha3"]["New256"]; !ok {
+		t.Error("the new package crypto/sha3 is missing")
+	}
+	for _, restricted := range []string{"unsafe/unsafe", "syscall/syscall", "os/exec/exec"} {
+		if _, ok := Exports()[restricted]; ok {
+			t.Errorf("%s is exported; yaegi keeps it behind explicit opt-in", restricted)
+		}
 	}
 }
