@@ -57,14 +57,15 @@
 //
 // The renderer interfaces are found by type assertion, which sees the methods
 // of compiled types only. A type declared in a notebook cell lives in the
-// yaegi interpreter: passed to Render as an any, its methods are invisible
-// (and in yaegi v0.16.1 an assertion to a compiled interface inside
-// interpreted code fails too). A static conversion works: interpreted code
-// such as display.Render(display.HTMLRenderer(v)) passes a generated wrapper
-// whose HTML method calls the cell's method. A kernel can do this conversion
-// for a cell's final value; in a cell, convert explicitly:
+// yaegi interpreter: passed to Show or Render as an any, its methods are
+// invisible. The kernel renders a cell's final value through such methods
+// itself. To show a cell-defined value elsewhere in a cell, declare a
+// variable of the interface type, which makes yaegi pass a wrapper whose
+// methods call the cell's (in yaegi v0.16.1 a conversion expression such as
+// display.HTMLRenderer(card) does not):
 //
-//	display.Show(display.HTMLRenderer(card))
+//	var r display.HTMLRenderer = card
+//	display.Show(r)
 //
 // Render prints the wrapped value, not the wrapper, as text/plain.
 package display
