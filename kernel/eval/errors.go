@@ -110,6 +110,11 @@ func panicError(v any, trace []string) *kernel.ExecError {
 			name, msg = "runtime error", leak.to+strings.TrimPrefix(msg, leak.from)
 		}
 	}
+	// Any other use of a zero reflect.Value inside the interpreter is a nil
+	// pointer, map or interface in the user's code.
+	if strings.HasPrefix(msg, "reflect: call of reflect.Value.") && strings.HasSuffix(msg, "on zero Value") {
+		name, msg = "runtime error", "invalid memory address or nil pointer dereference"
+	}
 	if e, ok := v.(error); ok && name == "panic" {
 		name = "panic(" + fmt.Sprintf("%T", e) + ")"
 	}

@@ -313,6 +313,7 @@ func (st *state) runCell(ctx context.Context, code string) error {
 		rw.rewrite(d)
 	}
 	if sc.stmts != nil {
+		rw.rejectTopLevelDefer(sc.stmts)
 		rw.rewrite(sc.stmts)
 	}
 	if rw.err != nil {

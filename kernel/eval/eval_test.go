@@ -152,6 +152,8 @@ func TestCells(t *testing.T) {
 			{code: "var a []int\n_ = a[5]", errName: "runtime error", errText: "index out of range"},
 			{code: "panic(fmt.Errorf(\"wrapped %d\", 1))", errText: "wrapped 1"},
 			{code: "log.Fatal(\"fatal\")", errText: "fatal"},
+			{code: "var p *int\nfmt.Println(*p)", errName: "runtime error", errText: "nil pointer dereference"},
+			{code: "os.Exit(3)", errName: "panic", errText: "os.Exit(3)"},
 			{code: "2", value: "2"},
 		}},
 		{"compile errors carry cell positions", []step{
@@ -160,6 +162,8 @@ func TestCells(t *testing.T) {
 			{code: "fmt.Println(", errName: "SyntaxError", errText: "1:13:"},
 			{code: "func f( {", errName: "SyntaxError", errText: "1:"},
 			{code: "if true {\n\tfmt.Println(1)\n", errName: "SyntaxError", errText: "unexpected end of cell"},
+			{code: "x := 1\ndefer fmt.Println(x)", errName: "CompileError", errText: "2:1: defer outside a function"},
+			{code: "func withDefer() (s string) { defer func() { s = \"deferred\" }(); return \"body\" }\nwithDefer()", value: "deferred"},
 		}},
 		{"var declarations", []step{
 			{code: "var counter int\nfunc bump() { counter++ }\nbump()\nbump()\ncounter", value: "2"},

@@ -383,6 +383,18 @@ func (rw *rewriter) operandType(args []ast.Expr) string {
 	return ""
 }
 
+// rejectTopLevelDefer reports a defer statement directly in the cell's
+// statements: yaegi runs the cell in the interpreter's global frame, whose
+// deferred calls would run again after every later cell.
+func (rw *rewriter) rejectTopLevelDefer(block *ast.BlockStmt) {
+	for _, s := range block.List {
+		if d, ok := s.(*ast.DeferStmt); ok {
+			rw.fail(d.Defer, "defer outside a function is not supported in a cell (the cell is not a function); put the code in a func, or call it at the end of the cell")
+			return
+		}
+	}
+}
+
 // rewriteList rewrites range-over-int loops and go statements in a list.
 func (rw *rewriter) rewriteList(list []ast.Stmt) []ast.Stmt {
 	for i, s := range list {
