@@ -1,34 +1,92 @@
 // Package eval runs Go notebook cells with the yaegi interpreter and
 // implements [kernel.Interpreter].
 //
-// # Overview
+//	in, err := eval.New(eval.Options{CaptureStdio: true})
+//	res := in.Execute(ctx, "x := 21\nx * 2", out) // res.Value: "42"
+//
+// # Cells
 //
 // A cell may mix imports, declarations and statements in any order. Eval
-// splits it with go/parser and hands yaegi three pieces: the imports, then the
-// declarations (with Go-file semantics, so a function may call one declared
-// lower in the cell), then the statements, which run top to bottom. Before
-// that it rewrites what yaegi v0.16.1 cannot run: `for i := range n` over an
-// integer, the min, max and clear builtins, and go statements (wrapped so a
-// panic in the goroutine is reported to the cell instead of killing the
-// kernel). Packages may be used without an import line; a user's own variable
-// of the same name wins.
+// splits it at its top-level items and parses two views of it with
+// go/parser: the declarations (Go-file semantics, so a function may call one
+// declared lower in the cell) and the statements (run top to bottom). Each
+// view keeps every byte at its cell position and starts with a //line
+// directive, so every position yaegi reports is the cell's own line:column.
+// yaegi then compiles the trees directly, in three steps: new imports (one
+// at a time; repeated imports are skipped, since yaegi rejects them), the
+// declarations, the statements. A var or const whose initialiser uses a name
+// the cell's statements define runs among the statements.
 //
-// The value of a final expression statement that yields exactly one value
-// becomes the cell's execute_result, rendered through package display when it
-// is richer than text.
+// A package may be used without an import line: an unresolved X in X.Sel
+// that names a preloaded package (kernel/symbols.PackageNames) is imported.
+// A user's own name wins.
 //
-// # Output
+// # Rewrites
 //
-// Everything a cell prints reaches the cell that is running, or the most
-// recent cell when nothing runs: yaegi's own Stdout and Stderr are routers,
-// and with [Options.CaptureStdio] the process's file descriptors 1 and 2 are
-// redirected through pipes so compiled code and os.Stdout writes are
-// captured too. Reads from standard input become input_request messages.
+// Before compiling, Eval rewrites what yaegi v0.16.1 cannot run:
 //
-// # Errors
+//   - `for i := range n` where n is provably an integer (a literal, a
+//     constant, len(...), a variable whose type the kernel tracked) becomes a
+//     classic loop reading n once; range over a function is an error; a range
+//     yaegi cannot type gets an error saying how to write the loop;
+//   - min and max call compiled helpers for int, float64, float32 and string
+//     operands and an interpreted generic fallback otherwise; clear calls a
+//     reflect-based helper;
+//   - a go statement is wrapped so a panic in the goroutine is recovered and
+//     reported on the cell's stderr (yaegi lets it kill the process);
+//   - os.Stdin reads go to the frontend (input_request), as fmt.Scan does.
 //
-// Compile errors carry the cell's line:column. Runtime panics become an
-// [kernel.ExecError] with the panic value and a traceback trimmed to the
-// user's frames. Nothing a cell does may crash the kernel: every evaluation
-// runs under recover, since yaegi itself panics on some inputs.
+// A top-level defer is rejected: the cell is not a function, and yaegi would
+// run the deferred call after every later cell.
+//
+// # Values
+//
+// A final expression statement yielding exactly one value becomes the
+// cell's execute_result: calls with no result or several (fmt.Println) show
+// nothing, nor does a nil interface (the nil error of display.HTML). Values
+// render through display.Render; values of types declared in cells are first
+// checked, inside the interpreter, for HTML, MIMEBundle, Markdown, LaTeX,
+// SVG, String and Error methods, which compiled code cannot see.
+//
+// Redefining a type identically is a no-op; changing it is an error naming
+// the type and %reset, since yaegi keeps the old layout.
+//
+// # Output and input
+//
+// Output reaches the running cell, or the most recent one when no cell runs.
+// With [Options.CaptureStdio] file descriptors 1 and 2 are pipes read into
+// the cell (as ipykernel does), so compiled code and os.Stdout writes are
+// captured in order with interpreted output; Execute flushes them before it
+// returns. Reads from standard input become Output.Input calls.
+//
+// # Errors and interrupts
+//
+// Compile errors carry the cell's line:column and show the line with a
+// caret. Runtime panics become an error named "panic" or "runtime error",
+// with the interpreted frames (cell lines) as traceback. Every compile and
+// run happens under recover: yaegi panics on some inputs itself.
+//
+// Interrupts stop the cell within a second. yaegi cancels by bumping a run
+// id that every interpreted instruction checks, which also kills the
+// goroutines and callbacks of earlier cells; Eval bumps it only until the
+// cell has stopped and then restores it, so earlier goroutines that were
+// blocked (on a channel, a sleep, a compiled call) and closures called back
+// from compiled code keep working. A goroutine executing interpreted code
+// during those microseconds stops. A cell blocked in a compiled call that
+// ignores cancellation is abandoned after 500 ms and stops when the call
+// returns. physnn's long loops poll the cell's context (SetCancelContext).
+//
+// # Memory
+//
+// yaegi appends every compiled syntax tree to a list only its debugger
+// reads; Eval empties it after each cell and drops the position tables of
+// cells nothing can run from later, so a trivial cell retains ~0.4 KiB
+// instead of ~7 KiB.
+//
+// # Known limits (yaegi v0.16.1)
+//
+// `x := f(...)` with a generic f panics inside yaegi (reported as an
+// InterpreterError with a hint to write `var x T = f(...)`); methods with
+// pointer receivers of cell types are not seen on the final value; goroutine
+// loop variables follow pre-Go 1.22 semantics in classic for loops.
 package eval
