@@ -20,6 +20,10 @@ import (
 type sessionView struct {
 	names   map[string]string // package names a cell can use → import path
 	globals map[string]assist.Global
+
+	// What names was built from, to reuse it while nothing changed.
+	state             *state
+	imports, declared int
 }
 
 // assistEnv is the assist.Env of an Interpreter, reading the latest view.
@@ -62,10 +66,18 @@ func (in *Interpreter) Inspect(code string, cursorPos, detailLevel int) kernel.I
 // publishView snapshots what earlier cells declared for completion and
 // inspection. It runs on the Execute goroutine after each cell.
 func (in *Interpreter) publishView(st *state) {
-	names := maps.Clone(symbols.PackageNames())
-	maps.Copy(names, st.imports)
-	for name := range st.declared {
-		delete(names, name) // a user's name hides a package of that name
+	// The names depend only on the sets of imports and declared names,
+	// which only grow within a state: rebuild them when those grew.
+	var names map[string]string
+	if prev := in.assist.view.Load(); prev != nil && prev.state == st &&
+		prev.imports == len(st.imports) && prev.declared == len(st.declared) {
+		names = prev.names
+	} else {
+		names = maps.Clone(symbols.PackageNames())
+		maps.Copy(names, st.imports)
+		for name := range st.declared {
+			delete(names, name) // a user's name hides a package of that name
+		}
 	}
 	live := safeGlobals(st.yi)
 	globals := make(map[string]assist.Global, len(st.declared))
@@ -94,7 +106,8 @@ func (in *Interpreter) publishView(st *state) {
 		}
 		globals[name] = g
 	}
-	in.assist.view.Store(&sessionView{names: names, globals: globals})
+	in.assist.view.Store(&sessionView{names: names, globals: globals,
+		state: st, imports: len(st.imports), declared: len(st.declared)})
 }
 
 // recordSource remembers the source of the declarations a cell made, doc

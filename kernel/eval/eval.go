@@ -692,13 +692,13 @@ func (st *state) wrapFinalValue(sc *splitCell, rw *rewriter) {
 	if !ok {
 		return
 	}
-	// finalTemp := expr; finalVar = finalTemp; builtins.Keep(finalVar)
-	// The temporary gives the value its static type first: assigned to the
-	// interface directly, a composite literal loses its interpreted methods.
-	// A generic call is assigned directly: yaegi v0.16.1 panics on `x :=`
-	// with a generic function's result.
+	// finalVar = expr; builtins.Keep(finalVar)
+	// A composite literal goes through a temporary that gives the value its
+	// static type first: assigned to the interface directly, it loses its
+	// interpreted methods. Only literals do, because every temporary is a
+	// new slot in yaegi's global frame, which never shrinks.
 	pos := last.X.Pos()
-	if st.isGenericCall(last.X, rw) {
+	if !isCompositeLit(last.X) || st.isGenericCall(last.X, rw) {
 		list[len(list)-1] = &ast.AssignStmt{
 			Lhs: []ast.Expr{&ast.Ident{NamePos: pos, Name: finalVar}}, TokPos: pos, Tok: token.ASSIGN, Rhs: []ast.Expr{last.X},
 		}
@@ -714,6 +714,16 @@ func (st *state) wrapFinalValue(sc *splitCell, rw *rewriter) {
 		Fun:    &ast.SelectorExpr{X: &ast.Ident{NamePos: pos, Name: builtinsAlias}, Sel: &ast.Ident{NamePos: pos, Name: "Keep"}},
 		Lparen: pos, Args: []ast.Expr{&ast.Ident{NamePos: pos, Name: finalVar}}, Rparen: pos,
 	}})
+}
+
+// isCompositeLit reports whether e is T{...} or &T{...}.
+func isCompositeLit(e ast.Expr) bool {
+	e = ast.Unparen(e)
+	if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.AND {
+		e = ast.Unparen(u.X)
+	}
+	_, ok := e.(*ast.CompositeLit)
+	return ok
 }
 
 // isGenericCall reports whether e calls a generic function: one a cell
