@@ -578,7 +578,7 @@ func (st *state) recordStmts(block *ast.BlockStmt, rw *rewriter) {
 				continue
 			}
 			for _, lhs := range s.Lhs {
-				if id, ok := lhs.(*ast.Ident); ok && id.Name != "_" {
+				if id, ok := lhs.(*ast.Ident); ok && id.Name != "_" && !isHidden(id.Name) {
 					st.declared[id.Name] = &declared{kind: token.VAR, typ: rw.local[id.Name], results: rw.arityOf(id.Name)}
 				}
 			}

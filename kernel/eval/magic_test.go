@@ -16,6 +16,12 @@ func TestMagicCells(t *testing.T) {
 		}
 	}
 
+	mustRun(t, in, "type pair struct{ a, b int }\npair{1, 2}") // a final composite literal uses a hidden temporary
+	_, out = mustRun(t, in, "%who")
+	if strings.Contains(out.stdout(), "__gophys") {
+		t.Errorf("%%who lists the kernel's hidden names: %q", out.stdout())
+	}
+
 	res, out = mustRun(t, in, "%%time\nx := answer + 1\nx")
 	if valueText(res) != "43" || !strings.Contains(out.stdout(), "Wall time:") {
 		t.Errorf("%%%%time: value %q stdout %q", valueText(res), out.stdout())
