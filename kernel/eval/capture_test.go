@@ -48,6 +48,13 @@ func TestCaptureStdioChild(t *testing.T) {
 		{code: "fmt.Print(\"a\")\nos.Stdout.WriteString(\"b\")\nfmt.Fprint(os.Stdout, \"c\")\nfmt.Print(\"d\")", stdout: "abcd"},
 		{code: "fmt.Fprintln(os.Stderr, \"err line\")\nfmt.Println(\"out line\")", stdout: "out line\n", stderr: "err line\n"},
 	}
+	// yaegi's own log line before its "nil type" panic must not reach the
+	// cell: the cell gets a positioned error instead.
+	noise := newFakeOutput()
+	if res := in.Execute(context.Background(), "func size() int { return 3 }\nfor i := range size() { _ = i }", noise); res.Err == nil || noise.stderr() != "" {
+		fmt.Fprintf(report, "FAIL range over an unknown type: err %v, stderr %q\n", res.Err, noise.stderr())
+		failed = true
+	}
 	for _, c := range cells {
 		out := newFakeOutput()
 		res := in.Execute(context.Background(), c.code, out)

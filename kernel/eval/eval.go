@@ -7,6 +7,7 @@ import (
 	"go/parser"
 	"go/token"
 	"io"
+	"log"
 	"os"
 	"reflect"
 	"runtime"
@@ -66,6 +67,7 @@ func New(opts Options) (*Interpreter, error) {
 			return nil, err
 		}
 		in.capture = c
+		log.SetOutput(yaegiLogFilter{w: log.Writer()})
 	}
 	setDisplayPublisher(in.router)
 	go func() {

@@ -236,3 +236,25 @@ func (c *fdCapture) flush() {
 		}
 	}
 }
+
+// yaegiLogFilter wraps the standard logger's output and drops the lines
+// yaegi v0.16.1 logs right before panicking inside the interpreter (its
+// log.Panic calls); Eval reports those panics as cell errors, so the raw
+// log line would only repeat them in the cell's stderr. Everything else
+// passes through.
+type yaegiLogFilter struct{ w io.Writer }
+
+// yaegiLogNoise are the endings of those lines (after log's date prefix).
+var yaegiLogNoise = [][]byte{
+	[]byte("nil type\n"),
+	[]byte("nil reflect type\n"),
+}
+
+func (f yaegiLogFilter) Write(p []byte) (int, error) {
+	for _, noise := range yaegiLogNoise {
+		if bytes.HasSuffix(p, noise) && (len(p) == len(noise) || p[len(p)-len(noise)-1] == ' ') {
+			return len(p), nil
+		}
+	}
+	return f.w.Write(p)
+}
