@@ -148,11 +148,17 @@ func (in *Interpreter) newState() (*state, error) {
 	if err := symbols.Load(yi); err != nil {
 		return nil, fmt.Errorf("eval: load symbols: %w", err)
 	}
+	h := newHandle(yi)
+	// time.Sleep on the cell's goroutine returns when the cell is
+	// interrupted (see yaegiHandle.sleep).
+	if err := yi.Use(interp.Exports{"time/time": {"Sleep": reflect.ValueOf(h.sleep)}}); err != nil {
+		return nil, fmt.Errorf("eval: interruptible sleep: %w", err)
+	}
 	var stdinVar io.Reader = in.stdin
 	if err := yi.Use(builtinsExports(st.keep, st.put, in.goroutinePanic, &stdinVar)); err != nil {
 		return nil, fmt.Errorf("eval: load builtins: %w", err)
 	}
-	st.yi, st.h, st.fset = yi, newHandle(yi), yi.FileSet()
+	st.yi, st.h, st.fset = yi, h, yi.FileSet()
 	// The prelude goes through the same file name as cells: yaegi keys
 	// imports by the file name of their position.
 	src := prelude

@@ -244,12 +244,40 @@ func TestInterrupt(t *testing.T) {
 	}
 }
 
+func TestInterruptSleepingLoop(t *testing.T) {
+	in := newTestInterpreter(t)
+	mustRun(t, in, "ticks := 0")
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	start := time.Now()
+	res := in.Execute(ctx, "for {\n\ttime.Sleep(time.Second)\n\tticks++\n}", newFakeOutput())
+	if res.Err == nil || res.Err.Name != "Interrupted" {
+		t.Fatalf("want Interrupted, got %+v", res.Err)
+	}
+	// The sleep returns at the interrupt, so the loop stops at once rather
+	// than being abandoned mid-sleep and resuming a second later.
+	if elapsed := time.Since(start); elapsed > 400*time.Millisecond {
+		t.Errorf("interrupt took %v", elapsed)
+	}
+	res, _ = mustRun(t, in, "ticks")
+	if valueText(res) != "0" {
+		t.Errorf("the interrupted loop ran on after its sleep: ticks = %s", valueText(res))
+	}
+	time.Sleep(1200 * time.Millisecond)
+	res, _ = mustRun(t, in, "ticks")
+	if valueText(res) != "0" {
+		t.Errorf("the interrupted loop kept running: ticks = %s", valueText(res))
+	}
+}
+
 func TestInterruptBlockedInCompiledCall(t *testing.T) {
 	in := newTestInterpreter(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(50*time.Millisecond, cancel)
 	start := time.Now()
-	res := in.Execute(ctx, "time.Sleep(3 * time.Second)", newFakeOutput())
+	// A compiled call that ignores cancellation (WaitGroup.Wait, never
+	// released) is abandoned after the grace period.
+	res := in.Execute(ctx, "var wg sync.WaitGroup\nwg.Add(1)\nwg.Wait()", newFakeOutput())
 	if res.Err == nil || res.Err.Name != "Interrupted" {
 		t.Fatalf("want Interrupted, got %+v", res.Err)
 	}

@@ -1,11 +1,14 @@
 package eval
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"go/ast"
 	"reflect"
+	"runtime"
 	"runtime/debug"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -40,6 +43,9 @@ type yaegiHandle struct {
 	mu         *sync.RWMutex
 	done       *chan struct{}
 	cancelChan *bool
+	// cell is the piece of a cell now running, for interruptible sleeps.
+	cell atomic.Pointer[runningCell]
+
 	// roots is yaegi's list of every compiled syntax tree, kept only for
 	// its debugger; emptying it after each cell lets trees no function
 	// refers to be collected (otherwise ~5-7 KiB per cell, forever).
@@ -133,7 +139,9 @@ func (h *yaegiHandle) protect(ctx context.Context, fn func() (reflect.Value, err
 	finished := make(chan result, 1)
 	go func() {
 		var res result
+		h.cell.Store(&runningCell{ctx: ctx, goroutine: goroutineID()})
 		defer func() {
+			h.cell.Store(nil)
 			if r := recover(); r != nil {
 				res = result{err: &hostPanic{value: r, stack: debug.Stack()}}
 			}
@@ -182,4 +190,49 @@ func (h *yaegiHandle) fallbackRun(ctx context.Context, node ast.Node) (v reflect
 		return v, errInterrupted
 	}
 	return v, err
+}
+
+// runningCell identifies the goroutine running a cell's code and the
+// cell's context.
+type runningCell struct {
+	ctx       context.Context
+	goroutine uint64
+}
+
+// sleep replaces time.Sleep in cells. On the goroutine running the cell it
+// returns early when the cell is interrupted: a sleep is compiled code that
+// yaegi cannot stop, and a cell abandoned in it would resume afterwards.
+// Other goroutines (started by earlier cells) sleep as usual, so an
+// interrupt does not wake them.
+func (h *yaegiHandle) sleep(d time.Duration) {
+	c := h.cell.Load()
+	if c == nil || d <= 0 || goroutineID() != c.goroutine {
+		time.Sleep(d)
+		return
+	}
+	id := atomic.LoadUint64(h.id)
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-c.ctx.Done():
+		// Return only once protect has bumped the run id, so the next
+		// interpreted instruction stops instead of looping on.
+		for deadline := time.Now().Add(stopGrace); atomic.LoadUint64(h.id) == id && time.Now().Before(deadline); {
+			time.Sleep(100 * time.Microsecond)
+		}
+	}
+}
+
+// goroutineID returns the current goroutine's id, parsed from the first
+// line of its stack trace ("goroutine 42 [running]:"); Go offers no API.
+func goroutineID() uint64 {
+	var buf [64]byte
+	b := buf[:runtime.Stack(buf[:], false)]
+	b = bytes.TrimPrefix(b, []byte("goroutine "))
+	if i := bytes.IndexByte(b, ' '); i > 0 {
+		id, _ := strconv.ParseUint(string(b[:i]), 10, 64)
+		return id
+	}
+	return 0
 }
