@@ -72,9 +72,12 @@
 // cell has stopped and then restores it, so earlier goroutines that were
 // blocked (on a channel, a sleep, a compiled call) and closures called back
 // from compiled code keep working. A goroutine executing interpreted code
-// during those microseconds stops. A cell blocked in a compiled call that
-// ignores cancellation is abandoned after 500 ms and stops when the call
-// returns. physnn's long loops poll the cell's context (SetCancelContext).
+// during those microseconds stops. time.Sleep on the cell's own goroutine
+// returns at the interrupt, and physnn's long loops poll the cell's context
+// (SetCancelContext). A cell blocked in another compiled call that ignores
+// cancellation (a WaitGroup, a network read) is abandoned after 500 ms; if
+// that call ever returns, the rest of the cell's top-level statements run,
+// since they share yaegi's global frame with later cells.
 //
 // # Memory
 //
