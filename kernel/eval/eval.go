@@ -316,7 +316,7 @@ func (st *state) runCell(ctx context.Context, code string) error {
 		rw.osName = name
 	}
 	// Decide about a final value before rewriting changes the calls.
-	final := st.finalValue(ctx, sc, rw)
+	final := st.finalValue(sc, rw)
 	for _, d := range decls {
 		rw.rewrite(d)
 	}
@@ -349,6 +349,13 @@ func (st *state) runCell(ctx context.Context, code string) error {
 	// 3. Statements, top to bottom.
 	if sc.stmts == nil || len(sc.stmts.List) == 0 {
 		return nil
+	}
+	if final == finalProbe {
+		// Now that the cell's declarations exist, evaluate the callee.
+		final = finalNone
+		if call, ok := ast.Unparen(sc.stmts.List[len(sc.stmts.List)-1].(*ast.ExprStmt).X).(*ast.CallExpr); ok && st.probeResults(ctx, call.Fun) == 1 {
+			final = finalShow
+		}
 	}
 	if final == finalAfterPrefix {
 		// The final call's callee uses names this cell's statements define:

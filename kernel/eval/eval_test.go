@@ -95,6 +95,9 @@ func TestCells(t *testing.T) {
 			{code: "f := func() float64 { return 2.5 }\nf()", value: "2.5"},
 			{code: "type T struct{ N int }\nfunc (t T) Get() int { return t.N }\nt := T{N: 9}\nt.Get()", value: "9"},
 			{code: "x := 3\n// trailing comment", value: ""},
+			{code: "type V struct{ X, Y float64 }\nfunc (v V) Norm() float64 { return math.Hypot(v.X, v.Y) }\nV{3, 4}.Norm()", value: "5"},
+			{code: "var g = func() (int, int) { return 1, 2 }\ng()", value: ""},
+			{code: "h := V{6, 8}.Norm\nh()", value: "10"},
 			{code: "func later() int { return 1 }", value: ""},
 		}},
 		{"interpreted rich value", []step{

@@ -19,11 +19,12 @@ const (
 	finalNone        finalKind = iota // no value: not an expression, or not exactly one result
 	finalShow                         // an expression with exactly one value: shown
 	finalAfterPrefix                  // unknown until the statements before it have run
+	finalProbe                        // unknown until the cell's declarations have run
 )
 
 // finalValue decides whether the cell's last statement yields a value to
 // show.
-func (st *state) finalValue(ctx context.Context, sc *splitCell, rw *rewriter) finalKind {
+func (st *state) finalValue(sc *splitCell, rw *rewriter) finalKind {
 	if !sc.lastIsStmt || sc.stmts == nil || len(sc.stmts.List) == 0 {
 		return finalNone
 	}
@@ -35,10 +36,10 @@ func (st *state) finalValue(ctx context.Context, sc *splitCell, rw *rewriter) fi
 	if !ok {
 		return finalShow
 	}
-	switch st.callResults(ctx, call, sc, rw) {
+	switch st.callResults(call, sc, rw) {
 	case 1:
 		return finalShow
-	case -1:
+	case needsProbe:
 		usesLocal := false
 		ast.Inspect(call.Fun, func(n ast.Node) bool {
 			if id, ok := n.(*ast.Ident); ok {
@@ -51,9 +52,16 @@ func (st *state) finalValue(ctx context.Context, sc *splitCell, rw *rewriter) fi
 		if usesLocal && len(sc.stmts.List) > 1 {
 			return finalAfterPrefix
 		}
+		if !usesLocal {
+			return finalProbe
+		}
 	}
 	return finalNone
 }
+
+// needsProbe is callResults' answer when only evaluating the callee can
+// tell (a method value, a function variable).
+const needsProbe = -2
 
 // wrapFinalValue replaces a final expression statement yielding exactly one
 // value with a call that shows it.
@@ -160,8 +168,9 @@ var builtinResults = map[string]int{
 	"print": 0, "println": 0, "panic": 0, "close": 0, "delete": 0, "clear": 0,
 }
 
-// callResults is the number of results of call, or -1 when unknown.
-func (st *state) callResults(ctx context.Context, call *ast.CallExpr, sc *splitCell, rw *rewriter) int {
+// callResults is the number of results of call, -1 when unknown, or
+// needsProbe.
+func (st *state) callResults(call *ast.CallExpr, sc *splitCell, rw *rewriter) int {
 	switch fun := ast.Unparen(call.Fun).(type) {
 	case *ast.FuncLit:
 		return fieldCount(fun.Type.Results)
@@ -172,7 +181,7 @@ func (st *state) callResults(ctx context.Context, call *ast.CallExpr, sc *splitC
 			return n
 		}
 		if _, ok := rw.local[fun.Name]; ok {
-			break // a cell-local variable: probe is impossible before it runs
+			return needsProbe // a variable of this cell: probed once it exists
 		}
 		for _, d := range sc.decls {
 			if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.TYPE {
@@ -187,7 +196,7 @@ func (st *state) callResults(ctx context.Context, call *ast.CallExpr, sc *splitC
 			if d.results >= 0 {
 				return d.results
 			}
-			return st.probeResults(ctx, fun)
+			return needsProbe
 		}
 		if n, ok := builtinResults[fun.Name]; ok {
 			return n
@@ -207,9 +216,9 @@ func (st *state) callResults(ctx context.Context, call *ast.CallExpr, sc *splitC
 				return -1
 			}
 		}
-		return st.probeResults(ctx, fun)
+		return needsProbe
 	case *ast.IndexExpr, *ast.IndexListExpr:
-		return st.probeResults(ctx, fun)
+		return needsProbe
 	}
 	return -1
 }
