@@ -41,6 +41,11 @@
 // # Allocation
 //
 // The loop itself allocates nothing per step (TensorDataset reuses its batch
-// buffers; shuffling allocates once per epoch); the remaining per-step
-// allocations are the tensors the model's ops and backward pass create.
+// buffers; shuffling allocates once per epoch). Each step's forward and
+// backward pass, and each evaluation batch, runs in a physnn.Workspace that
+// is reset before the next one, so their activation-sized buffers are
+// recycled and what remains per step is small bookkeeping (tensor headers
+// and graph closures). The price: a tensor computed inside a step (by a
+// custom layer, a loss or a metric) is valid only until the step ends;
+// keep a Clone to hold on to one.
 package train

@@ -34,17 +34,22 @@ func Evaluate(model nn.Layer, data Dataset, loss Loss, metrics []Metric, batchSi
 	if batchSize <= 0 {
 		batchSize = len(idx)
 	}
-	return evaluate(model, data, idx, loss, metrics, batchSize)
+	return evaluate(model, data, idx, loss, metrics, batchSize, physnn.NewWorkspace())
 }
 
-func evaluate(model nn.Layer, data Dataset, idx []int, loss Loss, metrics []Metric, batchSize int) (mean float64, values map[string]float64, err error) {
+// evaluate is Evaluate over the samples idx. Each batch runs in ws, which
+// is reset before the next batch: the loss and metrics are read as numbers
+// before that.
+func evaluate(model nn.Layer, data Dataset, idx []int, loss Loss, metrics []Metric, batchSize int, ws *physnn.Workspace) (mean float64, values map[string]float64, err error) {
 	model.SetTraining(false)
 	sums := make([]float64, len(metrics))
 	physnn.NoGrad(func() {
 		for start := 0; start < len(idx); start += batchSize {
 			b := idx[start:min(start+batchSize, len(idx))]
+			ws.Reset()
 			x, y := data.Batch(b)
-			pred := model.Forward(x)
+			pred := model.Forward(ws.Use(x))
+			y = ws.Use(y)
 			l := loss(pred, y)
 			if l == nil {
 				err = errors.New("the loss function returned nil")

@@ -79,6 +79,14 @@ type Config struct {
 // the model, the loss, the dataset or a callback are recovered and returned
 // as errors. In every case the returned History covers the completed
 // epochs, and the model is left in evaluation mode (SetTraining(false)).
+//
+// Each step runs in a physnn.Workspace that Fit resets at the start of the
+// next step, so a steady loop reuses its activation-sized buffers instead
+// of allocating them anew. Tensors the model, loss or metrics compute during
+// a step are therefore valid only until that step ends: a custom layer that
+// keeps one (for example its last activations, to plot them) must keep a
+// Clone. Everything Fit hands out (History, StepInfo, EpochInfo) holds plain
+// numbers, never tensors.
 func Fit(model nn.Layer, opt optim.Optimizer, data Dataset, cfg Config) (hist *History, err error) {
 	hist = &History{Metrics: map[string][]float64{}, BestEpoch: 0, BestLoss: math.Inf(1)}
 	r := &run{model: model, opt: opt, data: data, cfg: cfg, hist: hist, start: time.Now()}
@@ -119,6 +127,10 @@ type run struct {
 	best     [][]float32 // snapshot of the best epoch's state (RestoreBest)
 	state    []*physnn.Tensor
 	restored bool
+
+	// ws recycles the training steps' intermediate tensors and evalWS
+	// those of the per-epoch evaluation: each is reset before its next use.
+	ws, evalWS *physnn.Workspace
 }
 
 func (r *run) setup() error {
@@ -150,6 +162,7 @@ func (r *run) setup() error {
 		r.rng = physnn.NewRNG(r.cfg.Seed)
 	}
 	r.epochs = max(r.cfg.Epochs, 1)
+	r.ws, r.evalWS = physnn.NewWorkspace(), physnn.NewWorkspace()
 	r.trainIdx = make([]int, n)
 	for i := range r.trainIdx {
 		r.trainIdx[i] = i
@@ -227,7 +240,7 @@ func (r *run) loop() error {
 			if evalData == nil {
 				evalData, evalIdx = r.data, r.trainIdx
 			}
-			loss, metrics, err := evaluate(r.model, evalData, evalIdx, r.loss, r.cfg.Metrics, r.batch)
+			loss, metrics, err := evaluate(r.model, evalData, evalIdx, r.loss, r.cfg.Metrics, r.batch, r.evalWS)
 			if err != nil {
 				return fmt.Errorf("train: evaluation after epoch %d: %w", r.epoch, err)
 			}
@@ -309,8 +322,12 @@ func (r *run) trainStep(idx []int) (loss float64, err error) {
 		}
 	}()
 	r.opt.ZeroGrad()
+	// The previous step's tensors are dead by now: its loss was read as a
+	// float64 and nothing else of it is kept.
+	r.ws.Reset()
 	x, y := r.data.Batch(idx)
-	pred := r.model.Forward(x)
+	pred := r.model.Forward(r.ws.Use(x))
+	y = r.ws.Use(y)
 	l := r.loss(pred, y)
 	if l == nil {
 		return 0, fmt.Errorf("train: epoch %d, step %d: the loss function returned nil", r.epoch, r.step)

@@ -13,7 +13,9 @@ type Loss func(pred, target *physnn.Tensor) *physnn.Tensor
 
 // Metric is a named per-sample mean over a batch (such as MAE or
 // accuracy); Fit and Evaluate average it over batches weighted by batch
-// size, so Fn must be a mean over the batch's samples.
+// size, so Fn must be a mean over the batch's samples. pred and target are
+// valid only during the call (their buffers are reused for the next batch):
+// Fn must not keep them, or must keep a Clone.
 type Metric struct {
 	Name string
 	Fn   func(pred, target *physnn.Tensor) float64
