@@ -53,3 +53,22 @@ func TestFastMath32(t *testing.T) {
 		t.Error("exp32 of ±Inf")
 	}
 }
+
+// BenchmarkFastMath32 times the float32 kernels over a hidden layer's worth
+// of activations (5M values, as in the universal-approximation notebook),
+// with signs mixed as in a real layer.
+func BenchmarkFastMath32(b *testing.B) {
+	x := NewRNG(1).Normal(0, 2, 5_000_000).Data()
+	dst := make([]float32, len(x))
+	for _, op := range []struct {
+		name string
+		op   unop
+	}{{"exp", uExp}, {"sigmoid", uSigmoid}, {"tanh", uTanh}} {
+		b.Run(op.name, func(b *testing.B) {
+			b.SetBytes(int64(4 * len(x)))
+			for b.Loop() {
+				fastUnary32(op.op, dst, x)
+			}
+		})
+	}
+}

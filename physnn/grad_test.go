@@ -191,6 +191,13 @@ func TestGradMatMul(t *testing.T) {
 		{"sliced operand", func(in []*physnn.Tensor) *physnn.Tensor {
 			return in[0].Slice(1, 1, 5).MatMul(in[1])
 		}, randn(1, 3, 6), randn(2, 4, 2)},
+		{"outer product", mm, randn(1, 3, 1), randn(2, 1, 4)},
+		{"outer product with a strided row", func(in []*physnn.Tensor) *physnn.Tensor {
+			return in[0].MatMul(in[1].Slice(1, 0, 1).Transpose())
+		}, randn(1, 3, 1), randn(2, 4, 3)},
+		{"transposed matrix times column", func(in []*physnn.Tensor) *physnn.Tensor {
+			return in[0].Transpose().MatMul(in[1])
+		}, randn(1, 4, 3), randn(2, 4, 1)},
 		{"batch x matrix", mm, randn(1, 2, 3, 4), randn(2, 4, 5)},
 		{"batch x batch", mm, randn(1, 2, 3, 4), randn(2, 2, 4, 5)},
 		{"batch x transposed batch", func(in []*physnn.Tensor) *physnn.Tensor {

@@ -190,17 +190,31 @@ func scalarOp[T float](op binop, x, y T) T {
 func binaryStrided[T float](op binop, out []T, outShape []int, a []T, aOff int, aStr []int, b []T, bOff int, bStr []int) {
 	// Fast paths without the odometer: equal contiguous layouts, and a
 	// contiguous tensor with a row vector broadcast over it (a bias).
+	// Both split over the cores; elements are independent, and out may
+	// be a itself (addInto).
 	total := numel(outShape)
 	if isRowMajor(aStr, outShape) {
 		switch {
 		case isRowMajor(bStr, outShape):
-			binaryRow(op, out[:total], a[aOff:], 1, b[bOff:], 1)
+			if serial(total, 1) {
+				binaryRow(op, out[:total], a[aOff:], 1, b[bOff:], 1)
+				return
+			}
+			parallelFor(total, 1, func(lo, hi int) {
+				binaryRow(op, out[lo:hi], a[aOff+lo:], 1, b[bOff+lo:], 1)
+			})
 			return
 		case len(outShape) >= 1 && isBroadcastRow(bStr):
 			n := outShape[len(outShape)-1]
-			for r := 0; r+n <= total && n > 0; r += n {
-				binaryRow(op, out[r:r+n], a[aOff+r:], 1, b[bOff:], bStr[len(bStr)-1])
+			if n == 0 {
+				return
 			}
+			sb := bStr[len(bStr)-1]
+			if serial(total/n, n) {
+				binaryRows(op, out, a[aOff:], b[bOff:], sb, n, 0, total/n)
+				return
+			}
+			parallelFor(total/n, n, func(lo, hi int) { binaryRows(op, out, a[aOff:], b[bOff:], sb, n, lo, hi) })
 			return
 		}
 	}
@@ -210,6 +224,14 @@ func binaryStrided[T float](op binop, out []T, outShape []int, a []T, aOff int, 
 	eachRow(outShape, outStr, aStr, bStr, 0, aOff, bOff, func(oo, oa, ob int) {
 		binaryRow(op, out[oo:oo+n], a[oa:], sa, b[ob:], sb)
 	})
+}
+
+// binaryRows computes rows [lo, hi) of out = a op b for contiguous a and
+// out of rows of n elements and one row b (stride sb) broadcast over them.
+func binaryRows[T float](op binop, out, a, b []T, sb, n, lo, hi int) {
+	for r := lo * n; r < hi*n; r += n {
+		binaryRow(op, out[r:r+n], a[r:], 1, b, sb)
+	}
 }
 
 // reduceSumStrided adds every element of src (shape, strides, offset) into
@@ -232,6 +254,30 @@ func reduceSumStrided[T float](dst []T, dstStr []int, src []T, off int, shape, s
 			d[i*ds] += s[i*ss]
 		}
 	})
+}
+
+// sumRows sets dst (n elements) to the sum of the rows of the contiguous
+// src (rows·n elements): the reduction of a bias gradient over the batch.
+// Fixed blocks of rows are summed concurrently and added in block order.
+func sumRows[T float](dst, src []T, rows int) {
+	if rows <= reduceBlock {
+		sumRowRange(dst, src, 0, rows)
+		return
+	}
+	blockedSum(dst, rows, func(lo, hi int, part []T) { sumRowRange(part, src, lo, hi) })
+}
+
+// sumRowRange sets dst to the sum of rows [lo, hi) of src (rows of
+// len(dst) elements, hi > lo).
+func sumRowRange[T float](dst, src []T, lo, hi int) {
+	n := len(dst)
+	copy(dst, src[lo*n:(lo+1)*n])
+	for r := lo + 1; r < hi; r++ {
+		row := src[r*n : (r+1)*n]
+		for j := range dst {
+			dst[j] += row[j]
+		}
+	}
 }
 
 // reduceMaxStrided is reduceSumStrided with max; dst must start at -Inf.

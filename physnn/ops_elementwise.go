@@ -22,7 +22,7 @@ func toDtype(t *Tensor, dt dtype) *Tensor {
 		return t
 	}
 	c := t.contiguous()
-	out := t.ws.alloc(dt, t.shape)
+	out := t.ws.allocOverwrite(dt, t.shape)
 	if dt == f64 {
 		for i, v := range c.f32s() {
 			out.st.f64[i] = float64(v)
@@ -115,7 +115,7 @@ func binary(op binop, name string, a, b *Tensor) *Tensor {
 		return shapeErr(name, a.shape, b.shape, "shapes do not broadcast (trailing dimensions must be equal or 1)")
 	}
 	a, b = promote(a, b)
-	out := wsOf(a, b).alloc(a.dt, shape)
+	out := wsOf(a, b).allocOverwrite(a.dt, shape)
 	as, bs := asBuf[:], bsBuf[:]
 	if len(shape) > len(asBuf) {
 		as, bs = make([]int, len(shape)), make([]int, len(shape))
@@ -142,6 +142,15 @@ func sumTo(g *Tensor, shape []int) *Tensor {
 	if sameShape(g.shape, shape) {
 		return g
 	}
+	if rows, ok := leadingReduction(g.shape, shape); ok && g.isContiguous() && rows > 0 {
+		out := g.ws.allocOverwrite(g.dt, shape)
+		if g.dt == f64 {
+			sumRows(out.st.f64, g.f64s(), rows)
+		} else {
+			sumRows(out.st.f32, g.f32s(), rows)
+		}
+		return out
+	}
 	out := g.ws.alloc(g.dt, shape)
 	ds := broadcastStrides(shape, out.strides, g.shape)
 	if g.dt == f64 {
@@ -150,6 +159,36 @@ func sumTo(g *Tensor, shape []int) *Tensor {
 		reduceSumStrided(out.st.f32, ds, g.st.f32, g.offset, g.shape, g.strides)
 	}
 	return out
+}
+
+// leadingReduction reports whether summing a tensor of shape from down to
+// the broadcast-compatible shape to sums over leading dimensions only (to,
+// aligned from the right, matches from's trailing dimensions and is 1
+// before them), and over how many rows of numel(to) elements.
+func leadingReduction(from, to []int) (rows int, ok bool) {
+	if len(to) > len(from) {
+		return 0, false
+	}
+	pad := len(from) - len(to)
+	dim := func(i int) int { // to's dimension i, aligned with from's
+		if i < pad {
+			return 1
+		}
+		return to[i-pad]
+	}
+	kept := len(from)
+	for kept > 0 && dim(kept-1) == from[kept-1] {
+		kept--
+	}
+	for i := 0; i < kept; i++ {
+		if dim(i) != 1 {
+			return 0, false
+		}
+	}
+	if numel(to) == 0 {
+		return 0, false
+	}
+	return numel(from[:kept]), true
 }
 
 // addInto adds g (same shape, any layout or dtype) into dst, which must be
@@ -420,19 +459,109 @@ func softplus(x float64) float64 {
 	return math.Max(x, 0) + math.Log1p(math.Exp(-math.Abs(x)))
 }
 
-// unary applies a unary kernel to x (no graph).
+// unary applies a unary kernel to x (no graph). Large tensors are split
+// over the cores (elements are independent, so results do not change).
 func unary(op unop, x *Tensor, p float64) *Tensor {
 	if err := x.check(); err != nil {
 		return errTensor(err)
 	}
 	c := x.contiguous()
-	out := x.ws.alloc(x.dt, x.shape)
+	out := x.ws.allocOverwrite(x.dt, x.shape)
+	work := unaryCost(op)
 	if x.dt == f64 {
-		unaryLoop(op, p, out.st.f64, c.f64s())
-	} else if !fastUnary32(op, out.st.f32, c.f32s()) {
-		unaryLoop(op, float32(p), out.st.f32, c.f32s())
+		dst, src := out.st.f64, c.f64s()
+		if serial(len(dst), work) {
+			unaryLoop(op, p, dst, src)
+		} else {
+			parallelFor(len(dst), work, func(lo, hi int) { unaryLoop(op, p, dst[lo:hi], src[lo:hi]) })
+		}
+	} else {
+		dst, src := out.st.f32, c.f32s()
+		if serial(len(dst), work) {
+			unaryLoop32(op, float32(p), dst, src)
+		} else {
+			parallelFor(len(dst), work, func(lo, hi int) { unaryLoop32(op, float32(p), dst[lo:hi], src[lo:hi]) })
+		}
 	}
 	return out
+}
+
+// unaryLoop32 is unaryLoop for float32, through the fast kernels where
+// the op has one.
+func unaryLoop32(op unop, p float32, dst, x []float32) {
+	if !fastUnary32(op, dst, x) {
+		unaryLoop(op, p, dst, x)
+	}
+}
+
+// unaryCost is a unary op's work per element in units of a simple
+// arithmetic loop's, for deciding how to split it over cores.
+func unaryCost(op unop) int {
+	switch op {
+	case uNeg, uAddScalar, uMulScalar, uAbs, uSign, uReLU, uStep, uLeakyReLU, uLeakyDeriv,
+		uSigmoidDerivY, uTanhDerivY:
+		return 1
+	}
+	return 16
+}
+
+// mulDeriv returns g·deriv(x) elementwise: the gradient through a unary op
+// whose derivative is the unary kernel deriv of x (or of the op's output).
+// For contiguous operands of one shape and dtype it is a single pass with
+// no temporary tensor; the products are the same as mul(g, unary(deriv,
+// x, p)), so results do not depend on which path runs.
+func mulDeriv(g *Tensor, deriv unop, x *Tensor, p float64) *Tensor {
+	if firstErr(g, x) != nil || g.dt != x.dt || !sameShape(g.shape, x.shape) || !g.isContiguous() || !x.isContiguous() {
+		return mul(g, unary(deriv, x, p))
+	}
+	out := wsOf(g, x).allocOverwrite(x.dt, x.shape)
+	work := unaryCost(deriv) + 1
+	if x.dt == f64 {
+		dst, gs, xs := out.st.f64, g.f64s(), x.f64s()
+		if serial(len(dst), work) {
+			mulDerivLoop(deriv, p, dst, gs, xs)
+		} else {
+			parallelFor(len(dst), work, func(lo, hi int) { mulDerivLoop(deriv, p, dst[lo:hi], gs[lo:hi], xs[lo:hi]) })
+		}
+	} else {
+		dst, gs, xs := out.st.f32, g.f32s(), x.f32s()
+		if serial(len(dst), work) {
+			mulDerivLoop(deriv, float32(p), dst, gs, xs)
+		} else {
+			parallelFor(len(dst), work, func(lo, hi int) { mulDerivLoop(deriv, float32(p), dst[lo:hi], gs[lo:hi], xs[lo:hi]) })
+		}
+	}
+	return out
+}
+
+// mulDerivLoop computes dst[i] = g[i]·deriv(x[i]): directly for the
+// activations' derivatives, through a small stack buffer of derivatives
+// otherwise.
+func mulDerivLoop[T float](deriv unop, p T, dst, g, x []T) {
+	g, x = g[:len(dst)], x[:len(dst)]
+	switch deriv {
+	case uSigmoidDerivY:
+		for i, y := range x {
+			dst[i] = g[i] * (y * (1 - y))
+		}
+		return
+	case uTanhDerivY:
+		for i, y := range x {
+			dst[i] = g[i] * (1 - y*y)
+		}
+		return
+	}
+	var buf [512]T
+	for lo := 0; lo < len(dst); lo += len(buf) {
+		hi := min(lo+len(buf), len(dst))
+		d := buf[:hi-lo]
+		if d32, ok := any(d).([]float32); !ok || !fastUnary32(deriv, d32, any(x[lo:hi]).([]float32)) {
+			unaryLoop(deriv, p, d, x[lo:hi])
+		}
+		for i, v := range d {
+			dst[lo+i] = g[lo+i] * v
+		}
+	}
 }
 
 // unaryOp records a unary op whose derivative is elementwise: dy/dx =
@@ -445,7 +574,7 @@ func unaryOp(name string, op unop, x *Tensor, p float64, deriv unop, fromOutput 
 		if fromOutput {
 			src = y
 		}
-		return []*Tensor{mul(g, unary(deriv, src, p))}
+		return []*Tensor{mulDeriv(g, deriv, src, p)}
 	})
 }
 

@@ -33,12 +33,114 @@ func matmul2D(out, a, b *Tensor) {
 	if k == 0 {
 		return // out is already zero
 	}
+	if m == 1 || n == 1 || k == 1 {
+		if out.dt == f64 {
+			skinnyMatmul(out.st.f64[out.offset:], m, n, k, a.st.f64, a.offset, a.strides, b.st.f64, b.offset, b.strides)
+		} else {
+			skinnyMatmul(out.st.f32[out.offset:], m, n, k, a.st.f32, a.offset, a.strides, b.st.f32, b.offset, b.strides)
+		}
+		return
+	}
 	am, lda, ta := gemmOperand(a)
 	bm, ldb, tb := gemmOperand(b)
 	if out.dt == f64 {
 		gemm.Dgemm(ta, tb, m, n, k, 1, am.st.f64[am.offset:], lda, bm.st.f64[bm.offset:], ldb, 0, out.st.f64[out.offset:], max(n, 1))
 	} else {
 		gemm.Sgemm(ta, tb, m, n, k, 1, am.st.f32[am.offset:], lda, bm.st.f32[bm.offset:], ldb, 0, out.st.f32[out.offset:], max(n, 1))
+	}
+}
+
+// skinnyMatmul computes out = A·B (out contiguous [m,n]) when m, n or k
+// is 1: an outer product (k = 1), or a matrix times a vector (m or n = 1)
+// through GEMV. A and B are read through their strides (as, bs), so
+// transposed views need no copy. Rows of the output, or fixed blocks of
+// the summed dimension, are split over the cores.
+func skinnyMatmul[T float](out []T, m, n, k int, a []T, aOff int, as []int, b []T, bOff int, bs []int) {
+	a, b = a[aOff:], b[bOff:]
+	switch {
+	case k == 1:
+		// out[i,j] = A[i,0]·B[0,j]; gather B's row when it is strided.
+		row := b
+		if bs[1] != 1 {
+			row = make([]T, n)
+			for j := range row {
+				row[j] = b[j*bs[1]]
+			}
+		}
+		row = row[:n]
+		if serial(m, n) {
+			outerRows(out, a, as[0], row, 0, m)
+		} else {
+			parallelFor(m, n, func(lo, hi int) { outerRows(out, a, as[0], row, lo, hi) })
+		}
+	case n == 1 && as[1] == 1 && as[0] >= k && bs[0] > 0:
+		// out[i] = A[i,:]·B[:,0], A's rows contiguous.
+		if serial(m, k) {
+			gemv(false, m, k, a, as[0], b, bs[0], out[:m], 1)
+		} else {
+			parallelFor(m, k, func(lo, hi int) {
+				gemv(false, hi-lo, k, a[lo*as[0]:], as[0], b, bs[0], out[lo:hi], 1)
+			})
+		}
+	case n == 1 && as[0] == 1 && as[1] >= m && bs[0] > 0:
+		// out = (Aᵀ stored k×m)ᵀ·B[:,0]: a sum over k, in fixed blocks.
+		if k <= reduceBlock {
+			gemv(true, k, m, a, as[1], b, bs[0], out[:m], 1)
+		} else {
+			blockedSum(out[:m], k, func(lo, hi int, part []T) {
+				gemv(true, hi-lo, m, a[lo*as[1]:], as[1], b[lo*bs[0]:], bs[0], part, 1)
+			})
+		}
+	case m == 1 && bs[1] == 1 && bs[0] >= n && as[1] > 0:
+		// out[0,:] = Σ_p A[0,p]·B[p,:], B's rows contiguous: a sum over k.
+		if k <= reduceBlock {
+			gemv(true, k, n, b, bs[0], a, as[1], out[:n], 1)
+		} else {
+			blockedSum(out[:n], k, func(lo, hi int, part []T) {
+				gemv(true, hi-lo, n, b[lo*bs[0]:], bs[0], a[lo*as[1]:], as[1], part, 1)
+			})
+		}
+	case m == 1 && bs[0] == 1 && bs[1] >= k && as[1] > 0:
+		// out[0,j] = B[:,j]·A[0,:], B stored transposed (its columns are rows).
+		if serial(n, k) {
+			gemv(false, n, k, b, bs[1], a, as[1], out[:n], 1)
+		} else {
+			parallelFor(n, k, func(lo, hi int) {
+				gemv(false, hi-lo, k, b[lo*bs[1]:], bs[1], a, as[1], out[lo:hi], 1)
+			})
+		}
+	default:
+		for i := 0; i < m; i++ {
+			for j := 0; j < n; j++ {
+				var s T
+				for p := 0; p < k; p++ {
+					s += a[i*as[0]+p*as[1]] * b[p*bs[0]+j*bs[1]]
+				}
+				out[i*n+j] = s
+			}
+		}
+	}
+}
+
+// outerRows computes rows [lo, hi) of the outer product out[i,j] =
+// a[i·sa]·row[j].
+func outerRows[T float](out, a []T, sa int, row []T, lo, hi int) {
+	n := len(row)
+	for i := lo; i < hi; i++ {
+		ai, o := a[i*sa], out[i*n:(i+1)*n]
+		for j, bj := range row {
+			o[j] = ai * bj
+		}
+	}
+}
+
+// gemv computes y = op(A)·x (overwriting y) through internal/gemm.
+func gemv[T float](trans bool, rows, cols int, a []T, lda int, x []T, incX int, y []T, incY int) {
+	switch a := any(a).(type) {
+	case []float32:
+		gemm.Sgemv(trans, rows, cols, 1, a, lda, any(x).([]float32), incX, 0, any(y).([]float32), incY)
+	case []float64:
+		gemm.Dgemv(trans, rows, cols, 1, a, lda, any(x).([]float64), incX, 0, any(y).([]float64), incY)
 	}
 }
 
@@ -59,7 +161,8 @@ func matmul(a, b *Tensor) *Tensor {
 		if a.shape[1] != b.shape[0] {
 			return shapeErr("matmul", a.shape, b.shape, "inner sizes %d and %d differ; check the previous layer's output size", a.shape[1], b.shape[0])
 		}
-		out := wsOf(a, b).alloc(a.dt, []int{a.shape[0], b.shape[1]})
+		// matmul2D overwrites every element unless k is 0.
+		out := wsOf(a, b).allocTensor(a.dt, []int{a.shape[0], b.shape[1]}, a.shape[1] == 0)
 		matmul2D(out, a, b)
 		return out
 	case ra == 3 && rb == 2:

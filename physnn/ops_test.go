@@ -230,6 +230,40 @@ func TestMatMulValues(t *testing.T) {
 		want := naive(a.Float64(), b.Float64(), 6, 4, 5)
 		physnntest.AllClose(t, a.MatMul(b).Float64(), want, atol32, rtol32)
 	})
+	// Products with a size of 1 take the GEMV and outer-product paths;
+	// the large ones are split over cores or summed in blocks.
+	skinny := []struct {
+		name    string
+		m, k, n int
+	}{
+		{"outer product", 6, 1, 5},
+		{"large outer product", 5000, 1, 40},
+		{"matrix times column", 7, 9, 1},
+		{"large matrix times column", 3000, 70, 1},
+		{"row times matrix", 1, 9, 7},
+		{"row times tall matrix", 1, 5000, 30},
+		{"row times column", 1, 5000, 1},
+	}
+	for _, tc := range skinny {
+		for _, transposed := range []bool{false, true} {
+			name := tc.name
+			if transposed {
+				name += " (transposed views)"
+			}
+			t.Run(name, func(t *testing.T) {
+				a, b := randn(1, tc.m, tc.k), randn(2, tc.k, tc.n)
+				if transposed {
+					// The same values, stored transposed.
+					a, b = a.Transpose().Clone().Transpose(), b.Transpose().Clone().Transpose()
+				}
+				want := naive(a.Float64(), b.Float64(), tc.m, tc.k, tc.n)
+				tol := 1e-5 * math.Sqrt(float64(tc.k))
+				physnntest.AllClose(t, a.MatMul(b).Float64(), want, tol, rtol32)
+				a64, b64 := physnn.New64(a.Float64(), tc.m, tc.k), physnn.New64(b.Float64(), tc.k, tc.n)
+				physnntest.AllClose(t, a64.MatMul(b64).Float64(), want, 1e-12, 1e-12)
+			})
+		}
+	}
 	t.Run("empty inner size gives zeros", func(t *testing.T) {
 		got := physnn.Zeros(2, 0).MatMul(physnn.Zeros(0, 3))
 		physnntest.AllClose(t, got.Float64(), make([]float64, 6), 0, 0)

@@ -606,7 +606,7 @@ func (t *Tensor) contiguous() *Tensor {
 
 // copyContiguous returns a contiguous copy of t's values (no graph).
 func (t *Tensor) copyContiguous() *Tensor {
-	out := t.ws.alloc(t.dt, t.shape)
+	out := t.ws.allocOverwrite(t.dt, t.shape)
 	if t.dt == f64 {
 		copyStrided(out.st.f64, t.st.f64, t.offset, t.shape, t.strides)
 	} else {

@@ -79,15 +79,26 @@ func (w *Workspace) Reset() {
 // alloc returns a zeroed contiguous tensor from the workspace, or from the
 // heap when w is nil.
 func (w *Workspace) alloc(dt dtype, shape []int) *Tensor {
+	return w.allocTensor(dt, shape, true)
+}
+
+// allocOverwrite is alloc for a result the caller overwrites completely
+// before anyone reads it: a recycled buffer keeps its old values, which
+// saves a clearing pass over activation-sized arrays.
+func (w *Workspace) allocOverwrite(dt dtype, shape []int) *Tensor {
+	return w.allocTensor(dt, shape, false)
+}
+
+func (w *Workspace) allocTensor(dt dtype, shape []int, zero bool) *Tensor {
 	if w == nil {
 		return alloc(dt, shape)
 	}
 	n := numel(shape)
 	t := w.contiguousHeader(dt, shape)
 	if dt == f64 {
-		t.st.f64 = take(w.free64, &w.used64, n)
+		t.st.f64 = take(w.free64, &w.used64, n, zero)
 	} else {
-		t.st.f32 = take(w.free32, &w.used32, n)
+		t.st.f32 = take(w.free32, &w.used32, n, zero)
 	}
 	return t
 }
@@ -110,13 +121,17 @@ func (w *Workspace) newBlock() *block {
 	return b
 }
 
-func take[T float](free map[int][][]T, used *[][]T, n int) []T {
+// take returns a buffer of n elements from free (zeroed if zero is set), or
+// a new one, and records it in used.
+func take[T float](free map[int][][]T, used *[][]T, n int, zero bool) []T {
 	var b []T
 	if list := free[n]; len(list) > 0 {
 		b = list[len(list)-1]
 		list[len(list)-1] = nil
 		free[n] = list[:len(list)-1]
-		clear(b)
+		if zero {
+			clear(b)
+		}
 	} else {
 		b = make([]T, n)
 	}

@@ -7,7 +7,8 @@
 // through [Sgemm] or [Dgemm], so a faster kernel can replace the implementation
 // without touching any op. Today both delegate to gonum's pure-Go BLAS
 // (gonum.org/v1/gonum/blas/gonum), which is correct everywhere and already
-// blocks and parallelises large products.
+// blocks and parallelises large products. [Sgemv] and [Dgemv] (matrix times
+// vector) serve products with a size of 1, where blocking only costs.
 //
 // The argument order and meaning follow the reference BLAS row-major
 // convention: lda, ldb and ldc are the row strides (leading dimensions) of the

@@ -58,3 +58,23 @@ func scale[T float32 | float64](beta T, c []T, m, n, ldc int) {
 		}
 	}
 }
+
+// Sgemv computes y = alpha·op(A)·x + beta·y for a row-major float32 matrix A
+// stored m×n with row stride lda, where op(A) is A (y has m elements, x n)
+// or, with transA, Aᵀ (y has n elements, x m); incX and incY are the
+// vectors' strides. Matrix products with a size of 1 (a matrix times a
+// vector) use it: GEMM's packing and blocking cost more than the product.
+func Sgemv(transA bool, m, n int, alpha float32, a []float32, lda int, x []float32, incX int, beta float32, y []float32, incY int) {
+	if m == 0 || n == 0 {
+		return
+	}
+	impl.Sgemv(transpose(transA), m, n, alpha, a, lda, x, incX, beta, y, incY)
+}
+
+// Dgemv is the float64 twin of Sgemv.
+func Dgemv(transA bool, m, n int, alpha float64, a []float64, lda int, x []float64, incX int, beta float64, y []float64, incY int) {
+	if m == 0 || n == 0 {
+		return
+	}
+	impl.Dgemv(transpose(transA), m, n, alpha, a, lda, x, incX, beta, y, incY)
+}

@@ -1,0 +1,110 @@
+package physnn
+
+import (
+	"runtime"
+	"sync"
+)
+
+// Large elementwise loops and skinny matrix products are split over the
+// available cores. How work is split never depends on the number of cores
+// where it could change results: elementwise chunks are independent, and
+// reductions add fixed-size blocks' partial sums in block order, so a run
+// gives the same bits on any machine.
+
+// parallelGrain is the fewest elements (or element-sized units of work) a
+// goroutine is given: below ~64k a goroutine's start-up (~1 µs) is no
+// longer small against the work.
+const parallelGrain = 1 << 16
+
+// serial reports whether parallelFor(n, work, ...) would run as one
+// chunk. Callers test it first and call their kernel directly: a closure
+// handed to parallelFor escapes to the heap, one allocation per op that
+// small tensors should not pay.
+func serial(n, work int) bool {
+	return workersFor(n, work) <= 1
+}
+
+func workersFor(n, work int) int {
+	return min(runtime.GOMAXPROCS(0), n, n*max(work, 1)/parallelGrain)
+}
+
+// parallelFor calls fn on consecutive chunks [lo, hi) covering [0, n), at
+// most one chunk per core and each of at least grain units (work is the
+// number of units per index), concurrently when there is more than one
+// chunk. A panic in a chunk is re-raised in the caller after every chunk
+// has finished, so the op's recoverOp turns it into an error instead of a
+// crash of the process.
+func parallelFor(n, work int, fn func(lo, hi int)) {
+	if n <= 0 {
+		return
+	}
+	workers := workersFor(n, work)
+	if workers <= 1 {
+		fn(0, n)
+		return
+	}
+	chunk := (n + workers - 1) / workers
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var panicked any
+	for lo := chunk; lo < n; lo += chunk {
+		wg.Add(1)
+		go func(lo, hi int) {
+			defer wg.Done()
+			defer func() {
+				if r := recover(); r != nil {
+					mu.Lock()
+					panicked = r
+					mu.Unlock()
+				}
+			}()
+			fn(lo, hi)
+		}(lo, min(lo+chunk, n))
+	}
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				mu.Lock()
+				panicked = r
+				mu.Unlock()
+			}
+		}()
+		fn(0, min(chunk, n))
+	}()
+	wg.Wait()
+	if panicked != nil {
+		panic(panicked)
+	}
+}
+
+// reduceBlock is the number of rows whose contributions a reduction sums
+// sequentially before adding the block's partial sum to the others'.
+const reduceBlock = 2048
+
+// blockedSum computes dst = Σ over row blocks of partial(block) for a
+// reduction over rows rows: partial(lo, hi, out) must overwrite out
+// (len(dst)) with the sum over rows [lo, hi). Blocks of reduceBlock rows
+// run concurrently and their partial sums are added in block order, so the
+// result does not depend on the number of cores. Callers compute a
+// reduction of at most reduceBlock rows directly (see serial).
+func blockedSum[T float](dst []T, rows int, partial func(lo, hi int, out []T)) {
+	blocks := (rows + reduceBlock - 1) / reduceBlock
+	if blocks <= 1 {
+		partial(0, rows, dst)
+		return
+	}
+	n := len(dst)
+	parts := make([]T, blocks*n)
+	parallelFor(blocks, reduceBlock*n, func(lo, hi int) {
+		for b := lo; b < hi; b++ {
+			partial(b*reduceBlock, min((b+1)*reduceBlock, rows), parts[b*n:(b+1)*n])
+		}
+	})
+	copy(dst, parts[:n])
+	for b := 1; b < blocks; b++ {
+		p := parts[b*n : (b+1)*n]
+		for j := range dst {
+			dst[j] += p[j]
+		}
+	}
+}
