@@ -90,9 +90,7 @@ func fastUnary32(op unop, dst, x []float32) bool {
 			dst[i] = exp32(v)
 		}
 	case uSigmoid:
-		for i, v := range x {
-			dst[i] = sigmoid32(v)
-		}
+		sigmoid32s(dst, x)
 	case uTanh:
 		for i, v := range x {
 			dst[i] = tanh32(v)
@@ -101,4 +99,28 @@ func fastUnary32(op unop, dst, x []float32) bool {
 		return false
 	}
 	return true
+}
+
+// sigmoid32s writes sigmoid32(x[i]) into dst[i]: through the vector kernel
+// where the platform has one (AVX2: eight values per step with the same
+// float32 operations, so the same results), and the scalar code for the
+// rest (a final partial block, and blocks holding |x| ≥ 87 or a NaN).
+func sigmoid32s(dst, x []float32) {
+	x = x[:len(dst)]
+	i := 0
+	if haveSigmoidVec {
+		for {
+			i += sigmoidVec(dst[i:], x[i:])
+			if len(x)-i < 8 {
+				break
+			}
+			for j := i; j < i+8; j++ {
+				dst[j] = sigmoid32(x[j])
+			}
+			i += 8
+		}
+	}
+	for ; i < len(x); i++ {
+		dst[i] = sigmoid32(x[i])
+	}
 }

@@ -54,6 +54,57 @@ func TestFastMath32(t *testing.T) {
 	}
 }
 
+// TestSigmoidVector checks the batch sigmoid (the AVX2 kernel where the
+// CPU has it) against the scalar sigmoid32 on inputs that exercise its
+// edges: lengths that are not multiples of 8, and blocks holding values
+// beyond ±87, infinities and NaNs that the scalar code must take over.
+func TestSigmoidVector(t *testing.T) {
+	t.Logf("vector kernel: %v", haveSigmoidVec)
+	sweep := make([]float32, 200003)
+	for i := range sweep {
+		sweep[i] = -100 + 200*float32(i)/float32(len(sweep)-1)
+	}
+	special := NewRNG(7).Normal(0, 3, 1001).Data()
+	special[17], special[18] = 87, -87
+	special[40], special[100] = float32(math.NaN()), float32(math.Inf(1))
+	special[101], special[500] = float32(math.Inf(-1)), -1e30
+	special[999] = float32(math.NaN())
+	cases := []struct {
+		name string
+		x    []float32
+	}{
+		{"sweep", sweep},
+		{"special values", special},
+		{"7 values", special[:7]},
+		{"9 values", special[3:12]},
+		{"empty", nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := make([]float32, len(tc.x))
+			sigmoid32s(got, tc.x)
+			exact := 0
+			for i, v := range tc.x {
+				want := sigmoid32(v)
+				switch {
+				case want != want:
+					if got[i] == got[i] {
+						t.Fatalf("sigmoid(%v) = %v, want NaN", v, got[i])
+					}
+					exact++
+				case got[i] == want:
+					exact++
+				case math.Abs(float64(got[i]-want)) > 1.0/(1<<23)*math.Abs(float64(want)):
+					// One ulp: the compiler may fuse the scalar code's
+					// multiply-adds on CPUs that have FMA; the kernel never does.
+					t.Fatalf("sigmoid(%v) = %v, scalar %v", v, got[i], want)
+				}
+			}
+			t.Logf("%d of %d bitwise equal to the scalar code", exact, len(tc.x))
+		})
+	}
+}
+
 // BenchmarkFastMath32 times the float32 kernels over a hidden layer's worth
 // of activations (5M values, as in the universal-approximation notebook),
 // with signs mixed as in a real layer.

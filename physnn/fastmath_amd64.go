@@ -1,0 +1,24 @@
+//go:build amd64 && !purego
+
+package physnn
+
+import "golang.org/x/sys/cpu"
+
+// haveSigmoidVec reports whether sigmoidVec runs the AVX2 kernel.
+var haveSigmoidVec = cpu.X86.HasAVX2
+
+// sigmoidAVX2 is implemented in fastmath_amd64.s.
+//
+//go:noescape
+func sigmoidAVX2(dst, x []float32) int
+
+// sigmoidVec writes sigmoid32 of a prefix of x into dst (len(dst) ≥
+// len(x)) eight values at a time and returns the prefix's length: it stops
+// before the last partial block and before a block holding |x| ≥ 87 or a
+// NaN, which the scalar code handles.
+func sigmoidVec(dst, x []float32) int {
+	if !haveSigmoidVec || len(dst) < len(x) {
+		return 0
+	}
+	return sigmoidAVX2(dst, x)
+}

@@ -1,0 +1,10 @@
+//go:build !amd64 || purego
+
+package physnn
+
+// haveSigmoidVec is false: there is no vector kernel for this platform.
+var haveSigmoidVec = false
+
+// sigmoidVec does nothing without a vector kernel: the scalar code
+// handles every value.
+func sigmoidVec(dst, x []float32) int { return 0 }
