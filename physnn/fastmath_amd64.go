@@ -2,10 +2,8 @@
 
 package physnn
 
-import "golang.org/x/sys/cpu"
-
 // haveSigmoidVec reports whether sigmoidVec runs the AVX2 kernel.
-var haveSigmoidVec = cpu.X86.HasAVX2
+var haveSigmoidVec = haveAVX2
 
 // sigmoidAVX2 is implemented in fastmath_amd64.s.
 //

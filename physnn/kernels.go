@@ -112,6 +112,14 @@ const (
 // The op switch sits outside the loops so each loop is a tight one.
 func binaryRow[T float](op binop, dst, a []T, sa int, b []T, sb int) {
 	if sa == 1 && sb == 1 {
+		if d32, ok := any(dst).([]float32); ok && (op == opAdd || op == opMul) {
+			if op == opAdd {
+				addTo32(d32, any(a).([]float32), any(b).([]float32))
+			} else {
+				mulTo32(d32, any(a).([]float32), any(b).([]float32))
+			}
+			return
+		}
 		a, b = a[:len(dst)], b[:len(dst)]
 		switch op {
 		case opAdd:
@@ -272,6 +280,13 @@ func sumRows[T float](dst, src []T, rows int) {
 func sumRowRange[T float](dst, src []T, lo, hi int) {
 	n := len(dst)
 	copy(dst, src[lo*n:(lo+1)*n])
+	if d32, ok := any(dst).([]float32); ok {
+		s32 := any(src).([]float32)
+		for r := lo + 1; r < hi; r++ {
+			addInPlace32(d32, s32[r*n:(r+1)*n])
+		}
+		return
+	}
 	for r := lo + 1; r < hi; r++ {
 		row := src[r*n : (r+1)*n]
 		for j := range dst {

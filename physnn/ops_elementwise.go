@@ -501,6 +501,8 @@ func unaryCost(op unop) int {
 	case uNeg, uAddScalar, uMulScalar, uAbs, uSign, uReLU, uStep, uLeakyReLU, uLeakyDeriv,
 		uSigmoidDerivY, uTanhDerivY:
 		return 1
+	case uSigmoid:
+		return 4 // eight at a time with AVX2
 	}
 	return 16
 }
@@ -541,6 +543,10 @@ func mulDerivLoop[T float](deriv unop, p T, dst, g, x []T) {
 	g, x = g[:len(dst)], x[:len(dst)]
 	switch deriv {
 	case uSigmoidDerivY:
+		if d32, ok := any(dst).([]float32); ok {
+			mulSigmoidDeriv32(d32, any(g).([]float32), any(x).([]float32))
+			return
+		}
 		for i, y := range x {
 			dst[i] = g[i] * (y * (1 - y))
 		}

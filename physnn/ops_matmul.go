@@ -126,6 +126,13 @@ func skinnyMatmul[T float](out []T, m, n, k int, a []T, aOff int, as []int, b []
 // a[i·sa]·row[j].
 func outerRows[T float](out, a []T, sa int, row []T, lo, hi int) {
 	n := len(row)
+	if o32, ok := any(out).([]float32); ok {
+		a32, r32 := any(a).([]float32), any(row).([]float32)
+		for i := lo; i < hi; i++ {
+			scaleTo32(o32[i*n:(i+1)*n], r32, a32[i*sa])
+		}
+		return
+	}
 	for i := lo; i < hi; i++ {
 		ai, o := a[i*sa], out[i*n:(i+1)*n]
 		for j, bj := range row {

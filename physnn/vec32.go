@@ -1,0 +1,76 @@
+package physnn
+
+// float32 elementwise loops that run eight values at a time where the CPU
+// has AVX2 (vec32_amd64.s). Each computes exactly what its scalar loop
+// computes, one float32 operation per element, so results do not depend on
+// the CPU. The inputs must be at least as long as dst.
+
+// vecLen returns how many leading elements of an n-element loop the AVX2
+// code handles: none without AVX2, else all but the last partial block.
+func vecLen(n int) int {
+	if !haveAVX2 {
+		return 0
+	}
+	return n &^ 7
+}
+
+// addTo32 sets dst[i] = x[i] + y[i].
+func addTo32(dst, x, y []float32) {
+	x, y = x[:len(dst)], y[:len(dst)]
+	i := vecLen(len(dst))
+	if i > 0 {
+		addToAVX2(dst[:i], x, y)
+	}
+	for ; i < len(dst); i++ {
+		dst[i] = x[i] + y[i]
+	}
+}
+
+// mulTo32 sets dst[i] = x[i] * y[i].
+func mulTo32(dst, x, y []float32) {
+	x, y = x[:len(dst)], y[:len(dst)]
+	i := vecLen(len(dst))
+	if i > 0 {
+		mulToAVX2(dst[:i], x, y)
+	}
+	for ; i < len(dst); i++ {
+		dst[i] = x[i] * y[i]
+	}
+}
+
+// addInPlace32 adds x into dst.
+func addInPlace32(dst, x []float32) {
+	x = x[:len(dst)]
+	i := vecLen(len(dst))
+	if i > 0 {
+		addInPlaceAVX2(dst[:i], x)
+	}
+	for ; i < len(dst); i++ {
+		dst[i] += x[i]
+	}
+}
+
+// scaleTo32 sets dst[i] = a * x[i].
+func scaleTo32(dst, x []float32, a float32) {
+	x = x[:len(dst)]
+	i := vecLen(len(dst))
+	if i > 0 {
+		scaleToAVX2(dst[:i], x, a)
+	}
+	for ; i < len(dst); i++ {
+		dst[i] = a * x[i]
+	}
+}
+
+// mulSigmoidDeriv32 sets dst[i] = g[i] * (y[i] * (1 - y[i])), the gradient
+// g through a sigmoid whose output is y.
+func mulSigmoidDeriv32(dst, g, y []float32) {
+	g, y = g[:len(dst)], y[:len(dst)]
+	i := vecLen(len(dst))
+	if i > 0 {
+		mulSigmoidDerivAVX2(dst[:i], g, y)
+	}
+	for ; i < len(dst); i++ {
+		dst[i] = g[i] * (y[i] * (1 - y[i]))
+	}
+}

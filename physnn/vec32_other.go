@@ -1,0 +1,12 @@
+//go:build !amd64 || purego
+
+package physnn
+
+// haveAVX2 is false: the vec32 wrappers run their scalar loops.
+var haveAVX2 = false
+
+func addToAVX2(dst, x, y []float32)           {}
+func mulToAVX2(dst, x, y []float32)           {}
+func addInPlaceAVX2(dst, x []float32)         {}
+func scaleToAVX2(dst, x []float32, a float32) {}
+func mulSigmoidDerivAVX2(dst, g, y []float32) {}

@@ -1,0 +1,56 @@
+package physnn
+
+import (
+	"math"
+	"slices"
+	"testing"
+)
+
+// TestVec32 checks the float32 loops (AVX2 where the CPU has it) against
+// their scalar definitions, bitwise, for lengths around the 8-value blocks
+// and with NaN, ±Inf and signed zeros among the inputs.
+func TestVec32(t *testing.T) {
+	t.Logf("AVX2: %v", haveAVX2)
+	x := NewRNG(1).Normal(0, 2, 1003).Data()
+	y := NewRNG(2).Uniform(0, 1, 1003).Data()
+	x[5], x[9], x[10], x[11] = float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.Copysign(0, -1))
+	cases := []struct {
+		name string
+		vec  func(dst, x, y []float32)
+		want func(x, y float32) float32
+	}{
+		{"addTo", addTo32, func(a, b float32) float32 { return a + b }},
+		{"mulTo", mulTo32, func(a, b float32) float32 { return a * b }},
+		{"addInPlace", func(dst, a, b []float32) { copy(dst, a); addInPlace32(dst, b) }, func(a, b float32) float32 { return a + b }},
+		{"scaleTo", func(dst, a, b []float32) { scaleTo32(dst, a, b[0]) }, nil},
+		{"mulSigmoidDeriv", mulSigmoidDeriv32, func(g, s float32) float32 { return g * (s * (1 - s)) }},
+	}
+	for _, tc := range cases {
+		for _, n := range []int{0, 1, 7, 8, 9, 16, 100, 1003} {
+			t.Run(tc.name+"/"+itoa(n), func(t *testing.T) {
+				got := make([]float32, n)
+				tc.vec(got, x, y)
+				for i := range n {
+					var want float32
+					if tc.want == nil {
+						want = y[0] * x[i] // scaleTo
+					} else {
+						want = tc.want(x[i], y[i])
+					}
+					if math.Float32bits(got[i]) != math.Float32bits(want) && !(want != want && got[i] != got[i]) {
+						t.Fatalf("element %d: %v, want %v", i, got[i], want)
+					}
+				}
+			})
+		}
+	}
+	t.Run("addTo in place", func(t *testing.T) {
+		dst := slices.Clone(x)
+		addTo32(dst, dst, y)
+		for i := range dst {
+			if want := x[i] + y[i]; math.Float32bits(dst[i]) != math.Float32bits(want) && want == want {
+				t.Fatalf("element %d: %v, want %v", i, dst[i], want)
+			}
+		}
+	})
+}
