@@ -12,6 +12,7 @@ import (
 	"github.com/gophys/gophys/physnn"
 	"github.com/gophys/gophys/physnn/nn"
 	"github.com/gophys/gophys/physnn/optim"
+	"github.com/gophys/gophys/physnn/physnntest"
 	"github.com/gophys/gophys/physnn/train"
 )
 
@@ -258,6 +259,9 @@ func TestFitErrors(t *testing.T) {
 		{name: "callback error", cfg: train.Config{Callbacks: []train.Callback{train.CallbackFuncs{
 			Step: func(train.StepInfo) error { return context.DeadlineExceeded }}}}, target: context.DeadlineExceeded},
 		{name: "bad split", cfg: train.Config{ValidationSplit: 0.001}, want: "empty training or validation set"},
+		{name: "negative micro-batch", cfg: train.Config{MicroBatch: -1}, want: "MicroBatch -1"},
+		{name: "nan loss in a micro-batch", data: train.NewTensorDataset(nanX, nanY), cfg: train.Config{BatchSize: 20, MicroBatch: 3, NoShuffle: true},
+			want: "loss is NaN at epoch 1, step 2"},
 		{name: "nil model", model: nil, want: "model is nil"},
 	}
 	for _, tc := range cases {
@@ -363,6 +367,62 @@ func TestAccuracy(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestMicroBatchIsTheSameStep checks that accumulating a batch's gradient
+// in micro-batches gives the step of the whole batch: the same parameters
+// and losses after a few epochs, up to float32 rounding, for batch sizes
+// that the micro-batch divides and does not divide, and with validation
+// metrics evaluated in micro-batches too.
+func TestMicroBatchIsTheSameStep(t *testing.T) {
+	x, y := lineData(100)
+	cases := []struct {
+		name            string
+		batch, micro    int
+		validationSplit float64
+	}{
+		{"full batch in chunks of 25", 0, 25, 0},
+		{"full batch in uneven chunks", 0, 30, 0},
+		{"mini-batches in chunks", 40, 16, 0},
+		{"micro-batch larger than the batch", 10, 64, 0},
+		{"with a validation split", 0, 16, 0.2},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			fit := func(micro int) ([][]float32, *train.History) {
+				model := smallModel(3)
+				// SGD, not Adam: Adam's update would hide a wrongly scaled
+				// gradient.
+				opt := optim.NewSGD(model.Parameters(), optim.SGDConfig{LR: 0.05})
+				hist, err := train.Fit(model, opt, train.NewTensorDataset(x, y), train.Config{
+					Epochs: 5, BatchSize: tc.batch, MicroBatch: micro, Loss: physnn.L1, Seed: 1,
+					ValidationSplit: tc.validationSplit, Metrics: []train.Metric{train.MAE()},
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return snapshot(model), hist
+			}
+			whole, wholeHist := fit(0)
+			chunked, chunkedHist := fit(tc.micro)
+			for i := range whole {
+				physnntest.AllClose(t, toFloat64(chunked[i]), toFloat64(whole[i]), 1e-5, 1e-4)
+			}
+			physnntest.AllClose(t, chunkedHist.TrainLoss, wholeHist.TrainLoss, 1e-5, 1e-5)
+			physnntest.AllClose(t, chunkedHist.Metrics["mae"], wholeHist.Metrics["mae"], 1e-5, 1e-5)
+			if chunkedHist.Steps != wholeHist.Steps {
+				t.Errorf("%d optimizer steps in micro-batches, %d without", chunkedHist.Steps, wholeHist.Steps)
+			}
+		})
+	}
+}
+
+func toFloat64(v []float32) []float64 {
+	out := make([]float64, len(v))
+	for i, f := range v {
+		out[i] = float64(f)
+	}
+	return out
 }
 
 // TestFitAddsNoAllocations compares Fit's allocations per full-batch step

@@ -1,6 +1,7 @@
 package train_test
 
 import (
+	"fmt"
 	"math"
 	"testing"
 	"time"
@@ -168,21 +169,28 @@ func TestUniversalApproximation(t *testing.T) {
 // BenchmarkUniversalApproximationEpoch times one epoch of the notebook's
 // training (notebooks/universal-approximation.ipynb): the seed-4
 // 1 → 100 sigmoid → 1 net on 50,000 points, one full-batch Adam step with
-// the L1 loss and a cosine-decayed rate.
+// the L1 loss and a cosine-decayed rate, computed in one pass or in
+// micro-batches (Config.MicroBatch).
 func BenchmarkUniversalApproximationEpoch(b *testing.B) {
-	model, err := uaModel(4, 1)
-	if err != nil {
-		b.Fatal(err)
-	}
-	data := train.NewTensorDataset(uaData(50000))
-	opt := optim.NewAdam(model.Parameters(), optim.AdamConfig{LR: 0.01, Schedule: optim.Cosine{Steps: 3000, MinFactor: 0.01}})
-	// Warm up so buffers a steady loop reuses are not counted.
-	if _, err := train.Fit(model, opt, data, train.Config{Epochs: 2, Loss: physnn.L1}); err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	if _, err := train.Fit(model, opt, data, train.Config{Epochs: b.N, Loss: physnn.L1}); err != nil {
-		b.Fatal(err)
+	for _, micro := range []int{0, 1000, 2000, 5000} {
+		b.Run(fmt.Sprintf("micro-batch=%d", micro), func(b *testing.B) {
+			model, err := uaModel(4, 1)
+			if err != nil {
+				b.Fatal(err)
+			}
+			data := train.NewTensorDataset(uaData(50000))
+			opt := optim.NewAdam(model.Parameters(), optim.AdamConfig{LR: 0.01, Schedule: optim.Cosine{Steps: 3000, MinFactor: 0.01}})
+			cfg := train.Config{Epochs: 2, Loss: physnn.L1, MicroBatch: micro}
+			// Warm up so buffers a steady loop reuses are not counted.
+			if _, err := train.Fit(model, opt, data, cfg); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			cfg.Epochs = b.N
+			if _, err := train.Fit(model, opt, data, cfg); err != nil {
+				b.Fatal(err)
+			}
+		})
 	}
 }
