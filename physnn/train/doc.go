@@ -48,4 +48,9 @@
 // and graph closures). The price: a tensor computed inside a step (by a
 // custom layer, a loss or a metric) is valid only until the step ends;
 // keep a Clone to hold on to one.
+//
+// A large batch (a full batch of tens of thousands of samples) is fastest
+// with Config.MicroBatch: the step's gradient is accumulated over chunks
+// whose activations fit in the CPU's cache, which for per-sample-mean
+// losses and models without batch statistics is the same step.
 package train
