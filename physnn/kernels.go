@@ -111,6 +111,11 @@ const (
 // binaryRow computes dst[i] = a[i·sa] op b[i·sb]; a stride of 0 broadcasts.
 // The op switch sits outside the loops so each loop is a tight one.
 func binaryRow[T float](op binop, dst, a []T, sa int, b []T, sb int) {
+	if sa == 0 && sb == 1 && (op == opAdd || op == opMul) {
+		// Commutative (bitwise, in IEEE 754): broadcast from b's side,
+		// which has the fast loops.
+		a, sa, b, sb = b, 1, a, 0
+	}
 	if sa == 1 && sb == 1 {
 		if d32, ok := any(dst).([]float32); ok && (op == opAdd || op == opMul) {
 			if op == opAdd {
@@ -201,6 +206,19 @@ func binaryStrided[T float](op binop, out []T, outShape []int, a []T, aOff int, 
 	// Both split over the cores; elements are independent, and out may
 	// be a itself (addInto).
 	total := numel(outShape)
+	// One operand a single value broadcast over the other, contiguous one
+	// (a loss gradient coming back through Mean): one row, not a row per
+	// innermost dimension.
+	switch {
+	case total == 0:
+		return
+	case isRowMajor(aStr, outShape) && allZero(bStr):
+		binaryRow(op, out[:total], a[aOff:], 1, b[bOff:], 0)
+		return
+	case allZero(aStr) && isRowMajor(bStr, outShape):
+		binaryRow(op, out[:total], a[aOff:], 0, b[bOff:], 1)
+		return
+	}
 	if isRowMajor(aStr, outShape) {
 		switch {
 		case isRowMajor(bStr, outShape):
@@ -318,6 +336,16 @@ func isRowMajor(strides, shape []int) bool {
 			return false
 		}
 		s *= shape[i]
+	}
+	return true
+}
+
+// allZero reports whether every stride is 0: one value broadcast.
+func allZero(strides []int) bool {
+	for _, s := range strides {
+		if s != 0 {
+			return false
+		}
 	}
 	return true
 }

@@ -61,6 +61,8 @@ func TestBinaryBroadcastValues(t *testing.T) {
 		{[]int{4, 1, 3}, []int{2, 1}, []int{4, 2, 3}},
 		{[]int{1}, []int{2, 2}, []int{2, 2}},
 		{[]int{}, []int{3}, []int{3}},
+		{[]int{2, 3}, []int{1, 1}, []int{2, 3}},
+		{[]int{5, 1}, []int{}, []int{5, 1}},
 		{[]int{0, 3}, []int{3}, []int{0, 3}},
 	}
 	for _, o := range ops {
