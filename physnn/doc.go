@@ -58,7 +58,8 @@
 // tensor of a [Workspace]: then they come from the workspace, which
 // [Workspace.Reset] recycles at the next step, so a steady training loop
 // allocates only small bookkeeping (headers and graph nodes), not
-// activation-sized arrays. [Tensor.Clone] always copies to the heap.
+// activation-sized arrays (train.Fit runs every step in one).
+// [Tensor.Clone] always copies to the heap.
 //
 // # Precision
 //
