@@ -85,19 +85,19 @@ func skinnyMatmul[T float](out []T, m, n, k int, a []T, aOff int, as []int, b []
 	case n == 1 && as[0] == 1 && as[1] >= m && bs[0] > 0:
 		// out = (Aᵀ stored k×m)ᵀ·B[:,0]: a sum over k, in fixed blocks.
 		if k <= reduceBlock {
-			gemv(true, k, m, a, as[1], b, bs[0], out[:m], 1)
+			gemvT(out[:m], k, a, as[1], b, bs[0])
 		} else {
 			blockedSum(out[:m], k, func(lo, hi int, part []T) {
-				gemv(true, hi-lo, m, a[lo*as[1]:], as[1], b[lo*bs[0]:], bs[0], part, 1)
+				gemvT(part, hi-lo, a[lo*as[1]:], as[1], b[lo*bs[0]:], bs[0])
 			})
 		}
 	case m == 1 && bs[1] == 1 && bs[0] >= n && as[1] > 0:
 		// out[0,:] = Σ_p A[0,p]·B[p,:], B's rows contiguous: a sum over k.
 		if k <= reduceBlock {
-			gemv(true, k, n, b, bs[0], a, as[1], out[:n], 1)
+			gemvT(out[:n], k, b, bs[0], a, as[1])
 		} else {
 			blockedSum(out[:n], k, func(lo, hi int, part []T) {
-				gemv(true, hi-lo, n, b[lo*bs[0]:], bs[0], a[lo*as[1]:], as[1], part, 1)
+				gemvT(part, hi-lo, b[lo*bs[0]:], bs[0], a[lo*as[1]:], as[1])
 			})
 		}
 	case m == 1 && bs[0] == 1 && bs[1] >= k && as[1] > 0:
@@ -138,6 +138,25 @@ func outerRows[T float](out, a []T, sa int, row []T, lo, hi int) {
 		for j, bj := range row {
 			o[j] = ai * bj
 		}
+	}
+}
+
+// gemvT sets y = Σ_{r < rows} x[r·incX]·A[r,:], for A with rows of
+// len(y) contiguous elements at stride lda: Aᵀ·x, the weight gradients of a
+// layer with one input or one output. float32 goes through the AVX2 loops
+// (a scaled first row, then one multiply-add pass per row), float64
+// through GEMV.
+func gemvT[T float](y []T, rows int, a []T, lda int, x []T, incX int) {
+	y32, ok := any(y).([]float32)
+	if !ok {
+		gemv(true, rows, len(y), a, lda, x, incX, y, 1)
+		return
+	}
+	a32, x32 := any(a).([]float32), any(x).([]float32)
+	n := len(y32)
+	scaleTo32(y32, a32[:n], x32[0])
+	for r := 1; r < rows; r++ {
+		axpy32(y32, a32[r*lda:r*lda+n], x32[r*incX])
 	}
 }
 

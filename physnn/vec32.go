@@ -62,6 +62,18 @@ func scaleTo32(dst, x []float32, a float32) {
 	}
 }
 
+// axpy32 adds a * x[i] into dst[i].
+func axpy32(dst, x []float32, a float32) {
+	x = x[:len(dst)]
+	i := vecLen(len(dst))
+	if i > 0 {
+		axpyAVX2(dst[:i], x, a)
+	}
+	for ; i < len(dst); i++ {
+		dst[i] += a * x[i]
+	}
+}
+
 // mulSigmoidDeriv32 sets dst[i] = g[i] * (y[i] * (1 - y[i])), the gradient
 // g through a sigmoid whose output is y.
 func mulSigmoidDeriv32(dst, g, y []float32) {

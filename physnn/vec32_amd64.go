@@ -24,3 +24,6 @@ func scaleToAVX2(dst, x []float32, a float32)
 
 //go:noescape
 func mulSigmoidDerivAVX2(dst, g, y []float32)
+
+//go:noescape
+func axpyAVX2(dst, x []float32, a float32)

@@ -137,3 +137,28 @@ sigdloop:
 sigddone:
 	VZEROUPPER
 	RET
+
+// func axpyAVX2(dst, x []float32, a float32)
+//
+// dst[i] += a * x[i], as a product then a sum (no fused multiply-add).
+TEXT ·axpyAVX2(SB), NOSPLIT, $0-52
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         x_base+24(FP), SI
+	VBROADCASTSS a+48(FP), Y1
+	SHRQ         $3, CX
+	XORQ         AX, AX
+
+axpyloop:
+	TESTQ   CX, CX
+	JZ      axpydone
+	VMULPS  (SI)(AX*4), Y1, Y0
+	VADDPS  (DI)(AX*4), Y0, Y0
+	VMOVUPS Y0, (DI)(AX*4)
+	ADDQ    $8, AX
+	DECQ    CX
+	JMP     axpyloop
+
+axpydone:
+	VZEROUPPER
+	RET

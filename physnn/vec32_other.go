@@ -10,3 +10,4 @@ func mulToAVX2(dst, x, y []float32)           {}
 func addInPlaceAVX2(dst, x []float32)         {}
 func scaleToAVX2(dst, x []float32, a float32) {}
 func mulSigmoidDerivAVX2(dst, g, y []float32) {}
+func axpyAVX2(dst, x []float32, a float32)    {}

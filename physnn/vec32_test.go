@@ -24,6 +24,7 @@ func TestVec32(t *testing.T) {
 		{"addInPlace", func(dst, a, b []float32) { copy(dst, a); addInPlace32(dst, b) }, func(a, b float32) float32 { return a + b }},
 		{"scaleTo", func(dst, a, b []float32) { scaleTo32(dst, a, b[0]) }, nil},
 		{"mulSigmoidDeriv", mulSigmoidDeriv32, func(g, s float32) float32 { return g * (s * (1 - s)) }},
+		{"axpy", func(dst, a, b []float32) { copy(dst, b); axpy32(dst, a, 0.75) }, func(a, b float32) float32 { return b + 0.75*a }},
 	}
 	for _, tc := range cases {
 		for _, n := range []int{0, 1, 7, 8, 9, 16, 100, 1003} {
