@@ -55,7 +55,7 @@ func (c *Conv2D) Err() error { return c.err }
 
 // String describes the layer, e.g. "Conv2D(2→64, k8, {Stride:4 ...})".
 func (c *Conv2D) String() string {
-	return fmt.Sprintf("Conv2D(%d→%d, k%d, %+v)", c.in, c.out, c.kernel, c.Options)
+	return fmt.Sprintf("Conv2D(%d→%d, %d×%d%s)", c.in, c.out, c.kernel, c.kernel, describeConv(c.Options))
 }
 
 // ConvTranspose2D is a transposed 2-D convolution layer
@@ -108,7 +108,7 @@ func (c *ConvTranspose2D) Err() error { return c.err }
 
 // String describes the layer.
 func (c *ConvTranspose2D) String() string {
-	return fmt.Sprintf("ConvTranspose2D(%d→%d, k%d, %+v)", c.in, c.out, c.kernel, c.Options)
+	return fmt.Sprintf("ConvTranspose2D(%d→%d, %d×%d%s)", c.in, c.out, c.kernel, c.kernel, describeConv(c.Options))
 }
 
 func weightBias(err error, w, b *physnn.Tensor) []NamedTensor {
@@ -135,4 +135,35 @@ func AvgPool2D(k, stride int) *Lambda {
 	return activation(fmt.Sprintf("AvgPool2D(%d, %d)", k, stride), func(x *physnn.Tensor) *physnn.Tensor {
 		return physnn.AvgPool2D(x, k, stride)
 	})
+}
+
+// describeConv lists the options that differ from the defaults (stride 1,
+// no padding), as ", stride 2, pad 1" or ", same"; empty for the defaults.
+func describeConv(o physnn.ConvOptions) string {
+	var s string
+	axes := func(name string, both, h, w int) {
+		// Positive per-axis values override the shared one.
+		if h <= 0 {
+			h = both
+		}
+		if w <= 0 {
+			w = both
+		}
+		switch {
+		case h != w:
+			s += fmt.Sprintf(", %s %d×%d", name, h, w)
+		case h > 0:
+			s += fmt.Sprintf(", %s %d", name, h)
+		}
+	}
+	axes("stride", o.Stride, o.StrideH, o.StrideW)
+	if o.Same {
+		s += ", same"
+	} else {
+		axes("pad", o.Padding, o.PadH, o.PadW)
+	}
+	if o.OutputPadding > 0 {
+		s += fmt.Sprintf(", output pad %d", o.OutputPadding)
+	}
+	return s
 }

@@ -228,3 +228,21 @@ func TestLambdaParametersVisible(t *testing.T) {
 	// d/dw Σ w·tanh(1) over 3 rows = 3·tanh(1).
 	physnntest.AllClose(t, []float64{float64(w.GradValues()[0])}, []float64{3 * math.Tanh(1)}, 1e-6, 1e-6)
 }
+
+func TestDescribeConv(t *testing.T) {
+	rng := physnn.NewRNG(1)
+	cases := []struct {
+		opts physnn.ConvOptions
+		want string
+	}{
+		{physnn.ConvOptions{}, "Conv2D(2→3, 5×5)"},
+		{physnn.ConvOptions{Stride: 2, Padding: 1}, "Conv2D(2→3, 5×5, stride 2, pad 1)"},
+		{physnn.ConvOptions{Stride: 2, StrideW: 1}, "Conv2D(2→3, 5×5, stride 2×1)"},
+		{physnn.ConvOptions{Same: true, Padding: 4}, "Conv2D(2→3, 5×5, same)"},
+	}
+	for _, tc := range cases {
+		if got := nn.Describe(nn.NewConv2D(2, 3, 5, tc.opts, rng)); got != tc.want {
+			t.Errorf("Describe(%+v) = %q, want %q", tc.opts, got, tc.want)
+		}
+	}
+}
