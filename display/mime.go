@@ -10,4 +10,17 @@ const (
 	MIMEJSON     = "application/json"
 	MIMEPNG      = "image/png"
 	MIMESVG      = "image/svg+xml"
+
+	// MIMELatents carries a latent table as [LatentsPayload] JSON; the
+	// gophys JupyterLab extension renders it as a sortable table.
+	MIMELatents = "application/vnd.gophys.latents+json"
+	// MIMEProgress carries a training progress display as [ProgressPayload]
+	// JSON; the gophys JupyterLab extension renders the bar and loss curve.
+	MIMEProgress = "application/vnd.gophys.progress+json"
 )
+
+// SchemaVersion is the version of the [LatentsPayload] and [ProgressPayload]
+// JSON schemas this package writes. A renderer that meets a version it does
+// not know shows the text/html fallback instead. Adding optional fields keeps
+// the version; renaming, removing or changing the meaning of one bumps it.
+const SchemaVersion = 1
