@@ -5,9 +5,15 @@ import (
 	"gonum.org/v1/gonum/blas/gonum"
 )
 
-// impl is the BLAS implementation used by Sgemm and Dgemm. The zero value of
-// gonum.Implementation is ready to use.
+// impl is gonum's BLAS, used for the matrix-vector products. The zero value
+// of gonum.Implementation is ready to use.
 var impl gonum.Implementation
+
+// init picks the fastest micro-kernels this CPU supports.
+func init() {
+	kernel32 = availableKernels32()[0]
+	kernel64 = availableKernels64()[0]
+}
 
 func transpose(t bool) blas.Transpose {
 	if t {
@@ -19,43 +25,48 @@ func transpose(t bool) blas.Transpose {
 // Sgemm computes C = alpha·op(A)·op(B) + beta·C for row-major float32
 // matrices, where op(A) is m×k, op(B) is k×n and C is m×n. transA and transB
 // select op(X) = Xᵀ; lda, ldb and ldc are the row strides of A, B and C as
-// stored.
+// stored. It uses the fastest micro-kernel the CPU supports and all
+// GOMAXPROCS cores when the product is large enough.
 func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	if m == 0 || n == 0 {
-		return
-	}
-	if k == 0 {
-		// gonum rejects k == 0 through its lda checks; the product is the
-		// empty sum, so only the beta scaling remains.
-		scale(beta, c, m, n, ldc)
-		return
-	}
-	impl.Sgemm(transpose(transA), transpose(transB), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	checkArgs(transA, transB, m, n, k, len(a), lda, len(b), ldb, len(c), ldc)
+	gemm(&kernel32, m, n, k, alpha, view(a, lda, transA), view(b, ldb, transB), beta, c, ldc)
 }
 
 // Dgemm is the float64 twin of Sgemm, used by physnn's float64 path
 // (gradient checks and double-precision analysis).
 func Dgemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	checkArgs(transA, transB, m, n, k, len(a), lda, len(b), ldb, len(c), ldc)
+	gemm(&kernel64, m, n, k, alpha, view(a, lda, transA), view(b, ldb, transB), beta, c, ldc)
+}
+
+// checkArgs panics on inconsistent sizes, strides or too-short slices, as
+// gonum's BLAS does, before any kernel reads out of bounds.
+func checkArgs(transA, transB bool, m, n, k, lenA, lda, lenB, ldb, lenC, ldc int) {
+	if m < 0 || n < 0 || k < 0 {
+		panic("gemm: negative dimension")
+	}
+	ar, ac := m, k
+	if transA {
+		ar, ac = k, m
+	}
+	br, bc := k, n
+	if transB {
+		br, bc = n, k
+	}
+	if lda < max(1, ac) || ldb < max(1, bc) || ldc < max(1, n) {
+		panic("gemm: bad leading dimension")
+	}
 	if m == 0 || n == 0 {
 		return
 	}
-	if k == 0 {
-		scale(beta, c, m, n, ldc)
-		return
+	if ar > 0 && ac > 0 && lenA < (ar-1)*lda+ac {
+		panic("gemm: A too short")
 	}
-	impl.Dgemm(transpose(transA), transpose(transB), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-}
-
-func scale[T float32 | float64](beta T, c []T, m, n, ldc int) {
-	for i := 0; i < m; i++ {
-		row := c[i*ldc : i*ldc+n]
-		for j := range row {
-			if beta == 0 {
-				row[j] = 0 // beta == 0 overwrites, so NaNs in C do not survive (BLAS semantics)
-			} else {
-				row[j] *= beta
-			}
-		}
+	if br > 0 && bc > 0 && lenB < (br-1)*ldb+bc {
+		panic("gemm: B too short")
+	}
+	if lenC < (m-1)*ldc+n {
+		panic("gemm: C too short")
 	}
 }
 

@@ -1,0 +1,279 @@
+package gemm
+
+import (
+	"runtime"
+	"sync"
+)
+
+// matrix is a read-only view of op(X): element (i, j) is data[i*rs+j*cs].
+// Transposition only swaps the strides, so every variant (NN, NT, TN, TT)
+// shares one driver and the packing routines absorb the layout.
+type matrix[T float32 | float64] struct {
+	data   []T
+	rs, cs int
+}
+
+func view[T float32 | float64](data []T, ld int, trans bool) matrix[T] {
+	if trans {
+		return matrix[T]{data, 1, ld}
+	}
+	return matrix[T]{data, ld, 1}
+}
+
+// buffers holds one worker's packed A block, packed B block and edge tile.
+// They come from a pool so a training loop allocates nothing per product.
+type buffers[T float32 | float64] struct {
+	a, b, tile []T
+}
+
+var (
+	pool32 = sync.Pool{New: func() any { return new(buffers[float32]) }}
+	pool64 = sync.Pool{New: func() any { return new(buffers[float64]) }}
+)
+
+func getBuffers[T float32 | float64]() *buffers[T] {
+	var zero T
+	if _, ok := any(zero).(float32); ok {
+		return any(pool32.Get()).(*buffers[T])
+	}
+	return any(pool64.Get()).(*buffers[T])
+}
+
+func putBuffers[T float32 | float64](b *buffers[T]) {
+	var zero T
+	if _, ok := any(zero).(float32); ok {
+		pool32.Put(b)
+		return
+	}
+	pool64.Put(b)
+}
+
+func grow[T float32 | float64](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}
+
+// Thresholds for the driver, in multiply-adds (m·n·k).
+const (
+	// smallWork: below it the direct triple loop beats packing.
+	smallWork = 8 * 8 * 8
+	// parallelWork: each extra goroutine must get at least this much work
+	// to pay for its start and its own copy of the packed shared operand.
+	parallelWork = 48 * 48 * 48
+)
+
+// gemm computes C = alpha·A·B + beta·C where A (m×k) and B (k×n) are views
+// and C is row-major with row stride ldc.
+func gemm[T float32 | float64](kern *kernel[T], m, n, k int, alpha T, a, b matrix[T], beta T, c []T, ldc int) {
+	if m == 0 || n == 0 {
+		return
+	}
+	if k == 0 || alpha == 0 {
+		scale(beta, c, m, n, ldc)
+		return
+	}
+	work := m * n * k
+	if work < smallWork {
+		direct(m, n, k, alpha, a, b, beta, c, ldc)
+		return
+	}
+	workers := min(runtime.GOMAXPROCS(0), work/parallelWork)
+	if workers <= 1 {
+		serial(kern, m, n, k, alpha, a, b, beta, c, ldc)
+		return
+	}
+	// Split the larger of m and n into whole tiles, one part per worker;
+	// each worker packs its own share of the split operand and a copy of
+	// the other, which is cheap next to its multiply-adds.
+	var wg sync.WaitGroup
+	if n >= m {
+		parts := split(n, kern.nr, workers)
+		for w := 0; w+1 < len(parts); w++ {
+			j0, j1 := parts[w], parts[w+1]
+			bw := matrix[T]{b.data[j0*b.cs:], b.rs, b.cs}
+			wg.Go(func() { serial(kern, m, j1-j0, k, alpha, a, bw, beta, c[j0:], ldc) })
+		}
+	} else {
+		parts := split(m, kern.mr, workers)
+		for w := 0; w+1 < len(parts); w++ {
+			i0, i1 := parts[w], parts[w+1]
+			aw := matrix[T]{a.data[i0*a.rs:], a.rs, a.cs}
+			wg.Go(func() { serial(kern, i1-i0, n, k, alpha, aw, b, beta, c[i0*ldc:], ldc) })
+		}
+	}
+	wg.Wait()
+}
+
+// split cuts [0, size) into at most parts ranges whose sizes are multiples
+// of unit (but the last), returning the boundaries.
+func split(size, unit, parts int) []int {
+	units := (size + unit - 1) / unit
+	parts = min(parts, units)
+	bounds := make([]int, 0, parts+1)
+	for w := 0; w <= parts; w++ {
+		bounds = append(bounds, min(size, units*w/parts*unit))
+	}
+	return bounds
+}
+
+// serial is the blocked, packed product on one goroutine (the Goto/BLIS
+// loop nest): for each nc-wide column block and kc-deep slice of k, pack
+// the kc×nc block of B; for each mc-tall row block, pack the mc×kc block of
+// A; then run the micro-kernel over every mr×nr tile.
+func serial[T float32 | float64](kern *kernel[T], m, n, k int, alpha T, a, b matrix[T], beta T, c []T, ldc int) {
+	scale(beta, c, m, n, ldc)
+	buf := getBuffers[T]()
+	defer putBuffers(buf)
+	mr, nr := kern.mr, kern.nr
+	kc := min(kern.kc, k)
+	mc := min(kern.mc, roundUp(m, mr))
+	nc := min(kern.nc, roundUp(n, nr))
+	buf.a = grow(buf.a, mc*kc)
+	buf.b = grow(buf.b, nc*kc)
+	buf.tile = grow(buf.tile, mr*nr)
+	for j0 := 0; j0 < n; j0 += nc {
+		nb := min(nc, n-j0)
+		for p0 := 0; p0 < k; p0 += kc {
+			kb := min(kc, k-p0)
+			packB(buf.b, b, p0, kb, j0, nb, nr)
+			for i0 := 0; i0 < m; i0 += mc {
+				mb := min(mc, m-i0)
+				packA(buf.a, a, i0, mb, p0, kb, mr)
+				macro(kern, mb, nb, kb, alpha, buf, c[i0*ldc+j0:], ldc)
+			}
+		}
+	}
+}
+
+// macro runs the micro-kernel over the tiles of one packed block pair. Edge
+// tiles (fewer than mr rows or nr columns of C) are computed into a zeroed
+// scratch tile and added to C, so the kernels only handle full tiles.
+func macro[T float32 | float64](kern *kernel[T], mb, nb, kb int, alpha T, buf *buffers[T], c []T, ldc int) {
+	mr, nr := kern.mr, kern.nr
+	for jr := 0; jr < nb; jr += nr {
+		bp := &buf.b[jr*kb]
+		cols := min(nr, nb-jr)
+		for ir := 0; ir < mb; ir += mr {
+			ap := &buf.a[ir*kb]
+			rows := min(mr, mb-ir)
+			if rows == mr && cols == nr {
+				// Slicing proves the full tile lies inside c.
+				ct := c[ir*ldc+jr : (ir+mr-1)*ldc+jr+nr]
+				kern.fn(kb, ap, bp, &ct[0], ldc, alpha)
+				continue
+			}
+			tile := buf.tile
+			clear(tile)
+			kern.fn(kb, ap, bp, &tile[0], nr, alpha)
+			for i := 0; i < rows; i++ {
+				dst := c[(ir+i)*ldc+jr : (ir+i)*ldc+jr+cols]
+				for j, v := range tile[i*nr : i*nr+cols] {
+					dst[j] += v
+				}
+			}
+		}
+	}
+}
+
+// packA copies rows [i0, i0+mb) and columns [p0, p0+kb) of A into dst as
+// consecutive mr-row panels, each stored k-step by k-step (mr values per
+// step), zero-padding the last panel to mr rows.
+func packA[T float32 | float64](dst []T, a matrix[T], i0, mb, p0, kb, mr int) {
+	for ir := 0; ir < mb; ir += mr {
+		panel := dst[ir*kb : ir*kb+mr*kb]
+		rows := min(mr, mb-ir)
+		if a.cs == 1 {
+			// Rows of A are contiguous: read each row once, scatter by mr.
+			for r := 0; r < rows; r++ {
+				src := a.data[(i0+ir+r)*a.rs+p0:]
+				src = src[:kb]
+				for p, v := range src {
+					panel[p*mr+r] = v
+				}
+			}
+		} else {
+			// Aᵀ stored: the mr values of one k step are contiguous.
+			for p := 0; p < kb; p++ {
+				src := a.data[(p0+p)*a.cs+i0+ir:]
+				copy(panel[p*mr:p*mr+rows], src[:rows])
+			}
+		}
+		if rows < mr {
+			for p := 0; p < kb; p++ {
+				clear(panel[p*mr+rows : p*mr+mr])
+			}
+		}
+	}
+}
+
+// packB copies rows [p0, p0+kb) and columns [j0, j0+nb) of B into dst as
+// consecutive nr-column panels, each stored k-step by k-step (nr values per
+// step), zero-padding the last panel to nr columns.
+func packB[T float32 | float64](dst []T, b matrix[T], p0, kb, j0, nb, nr int) {
+	for jr := 0; jr < nb; jr += nr {
+		panel := dst[jr*kb : jr*kb+nr*kb]
+		cols := min(nr, nb-jr)
+		if b.cs == 1 {
+			// Rows of B are contiguous: each k step is one copy.
+			for p := 0; p < kb; p++ {
+				src := b.data[(p0+p)*b.rs+j0+jr:]
+				copy(panel[p*nr:p*nr+cols], src[:cols])
+			}
+		} else {
+			// Bᵀ stored: a column of B is contiguous; scatter by nr.
+			for j := 0; j < cols; j++ {
+				src := b.data[(j0+jr+j)*b.cs+p0:]
+				src = src[:kb]
+				for p, v := range src {
+					panel[p*nr+j] = v
+				}
+			}
+		}
+		if cols < nr {
+			for p := 0; p < kb; p++ {
+				clear(panel[p*nr+cols : p*nr+nr])
+			}
+		}
+	}
+}
+
+// direct is the unblocked product for tiny problems, where packing would
+// cost more than the multiply-adds.
+func direct[T float32 | float64](m, n, k int, alpha T, a, b matrix[T], beta T, c []T, ldc int) {
+	for i := 0; i < m; i++ {
+		row := c[i*ldc : i*ldc+n]
+		for j := range row {
+			var s T
+			for p := 0; p < k; p++ {
+				s += a.data[i*a.rs+p*a.cs] * b.data[p*b.rs+j*b.cs]
+			}
+			if beta == 0 {
+				row[j] = alpha * s
+			} else {
+				row[j] = alpha*s + beta*row[j]
+			}
+		}
+	}
+}
+
+func roundUp(x, unit int) int { return (x + unit - 1) / unit * unit }
+
+// scale multiplies the m×n block of C by beta. beta == 0 overwrites, so
+// NaNs in C do not survive (BLAS semantics); beta == 1 is free.
+func scale[T float32 | float64](beta T, c []T, m, n, ldc int) {
+	if beta == 1 {
+		return
+	}
+	for i := 0; i < m; i++ {
+		row := c[i*ldc : i*ldc+n]
+		if beta == 0 {
+			clear(row)
+			continue
+		}
+		for j := range row {
+			row[j] *= beta
+		}
+	}
+}

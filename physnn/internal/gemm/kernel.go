@@ -1,0 +1,80 @@
+package gemm
+
+// kernel is one register-blocked micro-kernel and the tile it computes:
+// fn(k, a, b, c, ldc, alpha) adds alpha·Apanel·Bpanel to the mr×nr tile of
+// C at c (row stride ldc), where the packed A panel holds k steps of mr
+// values and the packed B panel k steps of nr values.
+type kernel[T float32 | float64] struct {
+	name   string
+	mr, nr int
+	fn     func(k int, a, b, c *T, ldc int, alpha T)
+	// kc, mc and nc are the cache blocks: a kc×nr B panel stays in L1
+	// across the mc/mr kernel calls that stream the mc×kc A block from
+	// L2; the kc×nc B block lives in L2/L3.
+	kc, mc, nc int
+}
+
+// The kernels in use, chosen at init by CPU features (kernel_amd64.go) and
+// swapped only by tests.
+var (
+	kernel32 kernel[float32]
+	kernel64 kernel[float64]
+)
+
+// Portable kernels: plain Go, 4×4 tiles, used where no assembly kernel fits
+// the CPU and in the purego build.
+var (
+	portable32 = kernel[float32]{name: "go4x4", mr: 4, nr: 4, fn: kernelGo4x4[float32], kc: 256, mc: 64, nc: 1024}
+	portable64 = kernel[float64]{name: "go4x4", mr: 4, nr: 4, fn: kernelGo4x4[float64], kc: 256, mc: 64, nc: 1024}
+)
+
+// kernelGo4x4 is the portable micro-kernel. Sixteen named accumulators keep
+// the tile in registers; an array would be spilled to the stack.
+func kernelGo4x4[T float32 | float64](k int, a, b, c *T, ldc int, alpha T) {
+	ap := unsafeSlice(a, 4*k)
+	bp := unsafeSlice(b, 4*k)
+	var c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33 T
+	for p := 0; p < k; p++ {
+		av := ap[4*p : 4*p+4 : 4*p+4]
+		bv := bp[4*p : 4*p+4 : 4*p+4]
+		a0, a1, a2, a3 := av[0], av[1], av[2], av[3]
+		b0, b1, b2, b3 := bv[0], bv[1], bv[2], bv[3]
+		c00 += a0 * b0
+		c01 += a0 * b1
+		c02 += a0 * b2
+		c03 += a0 * b3
+		c10 += a1 * b0
+		c11 += a1 * b1
+		c12 += a1 * b2
+		c13 += a1 * b3
+		c20 += a2 * b0
+		c21 += a2 * b1
+		c22 += a2 * b2
+		c23 += a2 * b3
+		c30 += a3 * b0
+		c31 += a3 * b1
+		c32 += a3 * b2
+		c33 += a3 * b3
+	}
+	cs := unsafeSlice(c, 3*ldc+4)
+	r := cs[0:4:4]
+	r[0] += alpha * c00
+	r[1] += alpha * c01
+	r[2] += alpha * c02
+	r[3] += alpha * c03
+	r = cs[ldc : ldc+4 : ldc+4]
+	r[0] += alpha * c10
+	r[1] += alpha * c11
+	r[2] += alpha * c12
+	r[3] += alpha * c13
+	r = cs[2*ldc : 2*ldc+4 : 2*ldc+4]
+	r[0] += alpha * c20
+	r[1] += alpha * c21
+	r[2] += alpha * c22
+	r[3] += alpha * c23
+	r = cs[3*ldc : 3*ldc+4 : 3*ldc+4]
+	r[0] += alpha * c30
+	r[1] += alpha * c31
+	r[2] += alpha * c32
+	r[3] += alpha * c33
+}

@@ -1,0 +1,81 @@
+//go:build amd64 && !purego
+
+package gemm
+
+import "golang.org/x/sys/cpu"
+
+//go:generate go run gen_kernels.go
+
+// Assembly micro-kernels (kernels_amd64.s). The AVX-512 tiles use 24 of the
+// 32 ZMM registers as accumulators (12 rows × 2 vectors); the AVX2 tiles 12
+// of the 16 YMM registers (6 rows × 2 vectors).
+
+//go:noescape
+func kernelS12x32AVX512(k int, a, b, c *float32, ldc int, alpha float32)
+
+//go:noescape
+func kernelD12x16AVX512(k int, a, b, c *float64, ldc int, alpha float64)
+
+//go:noescape
+func kernelS6x16AVX2(k int, a, b, c *float32, ldc int, alpha float32)
+
+//go:noescape
+func kernelD6x8AVX2(k int, a, b, c *float64, ldc int, alpha float64)
+
+func clockLoop(n int) int
+
+var (
+	avx512Kernel32 = kernel[float32]{name: "avx512-12x32", mr: 12, nr: 32, fn: kernelS12x32AVX512, kc: 256, mc: 192, nc: 4096}
+	avx512Kernel64 = kernel[float64]{name: "avx512-12x16", mr: 12, nr: 16, fn: kernelD12x16AVX512, kc: 256, mc: 96, nc: 2048}
+	avx2Kernel32   = kernel[float32]{name: "avx2-6x16", mr: 6, nr: 16, fn: kernelS6x16AVX2, kc: 256, mc: 96, nc: 4096}
+	avx2Kernel64   = kernel[float64]{name: "avx2-6x8", mr: 6, nr: 8, fn: kernelD6x8AVX2, kc: 256, mc: 72, nc: 2048}
+)
+
+// hasAVX512 and hasAVX2 report the CPU features the kernels need; the OS
+// must also save the wider registers, which x/sys/cpu folds into its flags.
+var (
+	hasAVX512 = cpu.X86.HasAVX512F
+	hasAVX2   = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+)
+
+// availableKernels32 lists the float32 kernels this CPU can run, fastest
+// first; the tests run every one of them.
+func availableKernels32() []kernel[float32] {
+	var ks []kernel[float32]
+	if hasAVX512 {
+		ks = append(ks, avx512Kernel32)
+	}
+	if hasAVX2 {
+		ks = append(ks, avx2Kernel32)
+	}
+	return append(ks, portable32)
+}
+
+// availableKernels64 is the float64 twin of availableKernels32.
+func availableKernels64() []kernel[float64] {
+	var ks []kernel[float64]
+	if hasAVX512 {
+		ks = append(ks, avx512Kernel64)
+	}
+	if hasAVX2 {
+		ks = append(ks, avx2Kernel64)
+	}
+	return append(ks, portable64)
+}
+
+// flopsPerCycle is the float32 and float64 peak of one core, assuming two
+// FMA pipes of the widest vector (two 512-bit FMA units on Zen 5 and on
+// Sapphire Rapids Xeons; some low-end Intel parts have one, which halves
+// the true peak).
+func flopsPerCycle() (f32, f64 float64) {
+	switch {
+	case hasAVX512:
+		return 2 * 16 * 2, 2 * 8 * 2
+	case hasAVX2:
+		return 2 * 8 * 2, 2 * 4 * 2
+	}
+	return 2 * 4 * 2, 2 * 2 * 2 // SSE2: two 128-bit add/mul pipes
+}
+
+// cycleChain runs n iterations of 8 dependent one-cycle adds (8·n cycles).
+func cycleChain(n int) int { return clockLoop(n) }

@@ -1,0 +1,13 @@
+//go:build !amd64 || purego
+
+package gemm
+
+func availableKernels32() []kernel[float32] { return []kernel[float32]{portable32} }
+
+func availableKernels64() []kernel[float64] { return []kernel[float64]{portable64} }
+
+// flopsPerCycle is unknown off amd64; 0 disables the fraction-of-peak metric.
+func flopsPerCycle() (f32, f64 float64) { return 0, 0 }
+
+// cycleChain has no portable one-cycle chain; 0 disables the clock estimate.
+func cycleChain(n int) int { return 0 }
