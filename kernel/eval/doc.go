@@ -34,7 +34,17 @@
 //     reflect-based helper;
 //   - a go statement is wrapped so a panic in the goroutine is recovered and
 //     reported on the cell's stderr (yaegi lets it kill the process);
-//   - os.Stdin reads go to the frontend (input_request), as fmt.Scan does.
+//   - os.Stdin reads go to the frontend (input_request), as fmt.Scan does;
+//   - a top-level `x := g(args)`, `var x = g(args)` or `var x T = g(args)`
+//     whose values call a generic function (slices, maps, cmp, the min/max
+//     fallback, a cell's own generic functions) splits the statements: those
+//     before it run with `__gophysGenN = g(args)` (the call runs once), then
+//     `x := __gophysGenN.(T)` and the rest run, T named from the value's
+//     dynamic type (a cell's struct types are found by name) or the type
+//     the user wrote. The hidden variables are declared once and cleared;
+//   - a top-level for, if, switch or block whose nested blocks define
+//     several names from one value (`a, err := f()`, `v, ok := m[k]`) runs
+//     inside `func() { ... }()`, unless it contains return or goto.
 //
 // A top-level defer is rejected: the cell is not a function, and yaegi would
 // run the deferred call after every later cell.
@@ -91,8 +101,17 @@
 //
 // # Known limits (yaegi v0.16.1)
 //
-// `x := f(...)` with a generic f panics inside yaegi (reported as an
-// InterpreterError with a hint to write `var x T = f(...)`); methods with
-// pointer receivers of cell types are not seen on the final value; goroutine
-// loop variables follow pre-Go 1.22 semantics in classic for loops.
+// A generic define whose result's dynamic type cannot be written in a cell
+// (an interface result holding an unexported type, such as g(err)) is an
+// error asking for `var x T = g(...)`; the statements before it and the call
+// have then run. A nil interface result gives x type any. Generic values are
+// computed before the define's other values, and a package-level var that
+// calls a generic function (or uses such a var) runs among the statements,
+// so a function declared in the same cell cannot refer to it. A top-level
+// statement with return or goto and a multi-value define in a nested block
+// still fails in yaegi ("undefined"). `var x T = y` in a declaration, with y
+// a variable of an earlier cell, fails in yaegi ("variable definition
+// loop"); write `var x T` then `x = y`. Methods with pointer receivers of
+// cell types are not seen on the final value; goroutine loop variables
+// follow pre-Go 1.22 semantics in classic for loops.
 package eval

@@ -57,7 +57,7 @@ func (st *state) execError(err error, code string, r *router) *kernel.ExecError 
 		r.takeTrace()
 		msg := fmt.Sprintf("the interpreter failed on this cell (%v); this is a bug or limitation of yaegi, not of your code. The kernel state is kept.", hp.value)
 		if fmt.Sprint(hp.value) == "nil reflect type" {
-			msg += " If the cell assigns a generic function's result with :=, declare the variable with its type instead: var x T = f(...)."
+			msg += " If the cell uses a generic function's result in an unusual top-level form, declare the variable first (var x T) and assign to it (x = f(...)), or move the code into a function."
 		}
 		return &kernel.ExecError{Name: "InterpreterError", Value: msg, Traceback: []string{"InterpreterError: " + msg}}
 	}

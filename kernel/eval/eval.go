@@ -119,6 +119,9 @@ type state struct {
 	noop   *interp.Program
 	// globals caches yi.Globals() for the duration of one cell.
 	globals map[string]reflect.Value
+	// cellTypes maps names of types cells declared to their run-time
+	// types, filled as generic defines need them (see cellTypeName).
+	cellTypes map[string]reflect.Type
 }
 
 // declared is what the kernel knows about a name an earlier cell declared.
@@ -161,7 +164,7 @@ func (in *Interpreter) newState() (*state, error) {
 	st.yi, st.h, st.fset = yi, h, yi.FileSet()
 	// The prelude goes through the same file name as cells: yaegi keys
 	// imports by the file name of their position.
-	src := prelude
+	src := prelude + genericTempDecl()
 	var calls []string
 	for i := range richChecks {
 		decl, call := richCheckSource(i)
@@ -312,6 +315,7 @@ func (st *state) runCell(ctx context.Context, code string) error {
 	if err != nil {
 		return err
 	}
+	decls = st.moveGenericVars(sc, decls, rw)
 	if name, ok := st.localName("os", imports); ok {
 		rw.osName = name
 	}
@@ -323,6 +327,7 @@ func (st *state) runCell(ctx context.Context, code string) error {
 	if sc.stmts != nil {
 		rw.rejectTopLevelDefer(sc.stmts)
 		rw.rewrite(sc.stmts)
+		wrapBlockDefines(sc.stmts)
 	}
 	if rw.err != nil {
 		return rw.err
@@ -362,11 +367,9 @@ func (st *state) runCell(ctx context.Context, code string) error {
 		// run the statements before it, then probe the callee.
 		list := sc.stmts.List
 		prefix := &ast.BlockStmt{Lbrace: sc.stmts.Lbrace, List: list[:len(list)-1], Rbrace: sc.stmts.Rbrace}
-		if _, err := st.h.compileRun(ctx, prefix); err != nil {
-			return st.explainUndefined(st.explainHostPanic(err, prefix), sc)
+		if err := st.runStatements(ctx, prefix, sc, rw, code); err != nil {
+			return err
 		}
-		st.recordStmts(prefix, rw)
-		st.recordSource(code, nil, prefix)
 		final = finalNone
 		if call, ok := ast.Unparen(list[len(list)-1].(*ast.ExprStmt).X).(*ast.CallExpr); ok && st.probeResults(ctx, call.Fun) == 1 {
 			final = finalShow
@@ -376,12 +379,7 @@ func (st *state) runCell(ctx context.Context, code string) error {
 	if final == finalShow {
 		st.wrapFinalValue(sc, rw)
 	}
-	if _, err := st.h.compileRun(ctx, sc.stmts); err != nil {
-		return st.explainUndefined(st.explainHostPanic(err, sc.stmts), sc)
-	}
-	st.recordStmts(sc.stmts, rw)
-	st.recordSource(code, nil, sc.stmts)
-	return nil
+	return st.runStatements(ctx, sc.stmts, sc, rw, code)
 }
 
 // oracle methods: the state answers the rewriter's questions about names
