@@ -79,32 +79,62 @@ func emit(w *bytes.Buffer, s kernelSpec) {
 			fmt.Fprintf(w, "\tVPXOR %s, %s, %s\n", r, r, r)
 		}
 	}
+	// Prefetch the C tile now so its cache misses overlap the k loop
+	// instead of stalling the final read-modify-write.
+	fmt.Fprintln(w, "\tMOVQ DX, R8")
+	for i := 0; i < s.mr; i++ {
+		for v := 0; v < s.nvec*s.vec; v += 64 {
+			fmt.Fprintf(w, "\tPREFETCHT0 %d(R8)\n", v)
+		}
+		fmt.Fprintln(w, "\tADDQ BX, R8")
+	}
+	// The k loop runs unroll steps per iteration (fewer loop uops, and the
+	// A prefetch once per cache line), then the remaining steps one by one.
+	const unroll = 4
+	step := func(i int) {
+		for v := 0; v < s.nvec; v++ {
+			fmt.Fprintf(w, "\tVMOVUP%s %d(DI), %s\n", suffix[1:], i*s.nvec*s.vec+v*s.vec, bReg(v))
+		}
+		for r := 0; r < s.mr; r++ {
+			off := i*s.mr*s.elem + r*s.elem
+			// One broadcast per A value feeds all nvec FMAs of the row (an
+			// embedded-broadcast FMA would repeat the load nvec times and
+			// saturate the load ports). On AVX-512 the broadcasts rotate
+			// over the spare registers Z26–Z31 so consecutive rows do not
+			// wait on one another.
+			bt := tmp
+			if s.avx512 {
+				bt = fmt.Sprintf("Z%d", 26+r%6)
+			}
+			fmt.Fprintf(w, "\t%s %d(SI), %s\n", bcast, off, bt)
+			for v := 0; v < s.nvec; v++ {
+				fmt.Fprintf(w, "\tVFMADD231%s %s, %s, %s\n", suffix, bReg(v), bt, acc(r, v))
+			}
+		}
+	}
+	fmt.Fprintf(w, "\tCMPQ CX, $%d\n", unroll)
+	fmt.Fprintf(w, "\tJLT %s_tail\n", s.name)
+	fmt.Fprintf(w, "%s_loop:\n", s.name)
+	// A is streamed from L2: fetch the panel 8 k steps ahead.
+	for off := 0; off < unroll*s.mr*s.elem; off += 64 {
+		fmt.Fprintf(w, "\tPREFETCHT0 %d(SI)\n", off+8*s.mr*s.elem)
+	}
+	for i := 0; i < unroll; i++ {
+		step(i)
+	}
+	fmt.Fprintf(w, "\tADDQ $%d, SI\n", unroll*s.mr*s.elem)
+	fmt.Fprintf(w, "\tADDQ $%d, DI\n", unroll*s.nvec*s.vec)
+	fmt.Fprintf(w, "\tSUBQ $%d, CX\n", unroll)
+	fmt.Fprintf(w, "\tCMPQ CX, $%d\n", unroll)
+	fmt.Fprintf(w, "\tJGE %s_loop\n", s.name)
+	fmt.Fprintf(w, "%s_tail:\n", s.name)
 	fmt.Fprintln(w, "\tTESTQ CX, CX")
 	fmt.Fprintf(w, "\tJEQ %s_store\n", s.name)
-	fmt.Fprintf(w, "%s_loop:\n", s.name)
-	for v := 0; v < s.nvec; v++ {
-		fmt.Fprintf(w, "\tVMOVUP%s %d(DI), %s\n", suffix[1:], v*s.vec, bReg(v))
-	}
-	for i := 0; i < s.mr; i++ {
-		off := i * s.elem
-		// One broadcast per A value feeds all nvec FMAs of the row (an
-		// embedded-broadcast FMA would repeat the load nvec times and
-		// saturate the load ports). On AVX-512 the broadcasts rotate over
-		// the spare registers Z26–Z31 so consecutive rows do not wait on
-		// one another.
-		bt := tmp
-		if s.avx512 {
-			bt = fmt.Sprintf("Z%d", 26+i%6)
-		}
-		fmt.Fprintf(w, "\t%s %d(SI), %s\n", bcast, off, bt)
-		for v := 0; v < s.nvec; v++ {
-			fmt.Fprintf(w, "\tVFMADD231%s %s, %s, %s\n", suffix, bReg(v), bt, acc(i, v))
-		}
-	}
+	step(0)
 	fmt.Fprintf(w, "\tADDQ $%d, SI\n", s.mr*s.elem)
 	fmt.Fprintf(w, "\tADDQ $%d, DI\n", s.nvec*s.vec)
 	fmt.Fprintln(w, "\tDECQ CX")
-	fmt.Fprintf(w, "\tJNZ %s_loop\n", s.name)
+	fmt.Fprintf(w, "\tJMP %s_tail\n", s.name)
 	fmt.Fprintf(w, "%s_store:\n", s.name)
 	fmt.Fprintf(w, "\t%s alpha+40(FP), %s\n", bcast, tmp)
 	for i := 0; i < s.mr; i++ {
@@ -120,16 +150,20 @@ func emit(w *bytes.Buffer, s kernelSpec) {
 	fmt.Fprintln(w, "\tRET")
 }
 
-// emitClock writes clockLoop, a chain of dependent one-cycle ADDs used by the
-// benchmarks to measure the core clock: n iterations take 8·n cycles.
+// emitClock writes clockLoop, a chain of dependent 64-bit multiplies used
+// by the benchmarks to measure the core clock: IMUL r64 has a latency of 3
+// cycles on every AVX2/AVX-512 core (Intel since Sandy Bridge, AMD since
+// Zen), so n iterations of 8 take 24·n cycles. A chain of ADDs would not do:
+// recent Intel cores fold add-immediate chains in the renamer.
 func emitClock(w *bytes.Buffer) {
 	fmt.Fprintln(w, "\n// func clockLoop(n int) int")
 	fmt.Fprintln(w, "TEXT ·clockLoop(SB), NOSPLIT, $0-16")
 	fmt.Fprintln(w, "\tMOVQ n+0(FP), CX")
-	fmt.Fprintln(w, "\tXORQ AX, AX")
+	fmt.Fprintln(w, "\tMOVQ $1, AX")
+	fmt.Fprintln(w, "\tMOVQ $1, BX")
 	fmt.Fprintln(w, "clock_loop:")
 	for i := 0; i < 8; i++ {
-		fmt.Fprintln(w, "\tADDQ $1, AX")
+		fmt.Fprintln(w, "\tIMULQ BX, AX")
 	}
 	fmt.Fprintln(w, "\tDECQ CX")
 	fmt.Fprintln(w, "\tJNZ clock_loop")

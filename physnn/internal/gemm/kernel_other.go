@@ -9,5 +9,6 @@ func availableKernels64() []kernel[float64] { return []kernel[float64]{portable6
 // flopsPerCycle is unknown off amd64; 0 disables the fraction-of-peak metric.
 func flopsPerCycle() (f32, f64 float64) { return 0, 0 }
 
-// cycleChain has no portable one-cycle chain; 0 disables the clock estimate.
+// cycleChain has no portable fixed-latency chain; 0 disables the clock
+// estimate.
 func cycleChain(n int) int { return 0 }
