@@ -1,0 +1,399 @@
+package rbm
+
+import (
+	"math"
+	"testing"
+
+	"github.com/gophys/gophys/physnn"
+	"github.com/gophys/gophys/physnn/sim"
+)
+
+// states enumerates all 2^n configurations of n units as rows.
+func states(n int, units Units) *physnn.Tensor {
+	down := float32(0)
+	if units == Spin {
+		down = -1
+	}
+	out := make([]float32, 0, n<<n)
+	for s := 0; s < 1<<n; s++ {
+		for i := 0; i < n; i++ {
+			if s>>i&1 == 1 {
+				out = append(out, 1)
+			} else {
+				out = append(out, down)
+			}
+		}
+	}
+	return physnn.New(out, 1<<n, n)
+}
+
+// randomRBM returns a small RBM with O(1) weights and biases, so that its
+// distribution is far from uniform.
+func randomRBM(t *testing.T, v, h int, units Units, seed uint64) *RBM {
+	t.Helper()
+	r, err := New(v, h, units, seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := physnn.NewRNG(seed + 100)
+	copy(r.Weights.Values(), rng.Normal(0, 1, v, h).Values())
+	copy(r.VisibleBias.Values(), rng.Normal(0, 0.5, v).Values())
+	copy(r.HiddenBias.Values(), rng.Normal(0, 0.5, h).Values())
+	return r
+}
+
+// energy is E(v, h) = −b·v − c·h − vᵀWh, written out directly.
+func energy(r *RBM, v, h []float32) float64 {
+	e := 0.0
+	w, b, c := r.Weights.Values(), r.VisibleBias.Values(), r.HiddenBias.Values()
+	for i := range v {
+		e -= float64(b[i] * v[i])
+		for j := range h {
+			e -= float64(v[i] * w[i*len(h)+j] * h[j])
+		}
+	}
+	for j := range h {
+		e -= float64(c[j] * h[j])
+	}
+	return e
+}
+
+func TestFreeEnergyMatchesEnumeration(t *testing.T) {
+	for _, units := range []Units{Binary, Spin} {
+		t.Run(units.String(), func(t *testing.T) {
+			const nv, nh = 4, 3
+			r := randomRBM(t, nv, nh, units, 1)
+			vs, hs := states(nv, units), states(nh, units)
+			f, err := r.FreeEnergy(vs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for s := 0; s < 1<<nv; s++ {
+				v := vs.Data()[s*nv : (s+1)*nv]
+				z := 0.0
+				for k := 0; k < 1<<nh; k++ {
+					z += math.Exp(-energy(r, v, hs.Data()[k*nh:(k+1)*nh]))
+				}
+				if want := -math.Log(z); math.Abs(f[s]-want) > 1e-5 {
+					t.Errorf("F(v=%v) = %.7f, want −log Σ_h e^{−E} = %.7f", v, f[s], want)
+				}
+			}
+		})
+	}
+}
+
+// exactVisible returns p(v) ∝ e^{−F(v)} over all visible states.
+func exactVisible(t *testing.T, r *RBM) []float64 {
+	f, err := r.FreeEnergy(states(r.Visible(), r.Units))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := make([]float64, len(f))
+	z := 0.0
+	for i, fi := range f {
+		p[i] = math.Exp(-fi)
+		z += p[i]
+	}
+	for i := range p {
+		p[i] /= z
+	}
+	return p
+}
+
+func stateIndex(row []float32) int {
+	idx := 0
+	for i, x := range row {
+		if x > 0 {
+			idx |= 1 << i
+		}
+	}
+	return idx
+}
+
+func TestGibbsSamplesTheModel(t *testing.T) {
+	for _, units := range []Units{Binary, Spin} {
+		t.Run(units.String(), func(t *testing.T) {
+			const nv, chains = 4, 4000
+			r := randomRBM(t, nv, 3, units, 2)
+			want := exactVisible(t, r)
+			v0 := physnn.Zeros(chains, nv)
+			v, err := r.Gibbs(v0, 50)
+			if err != nil {
+				t.Fatal(err)
+			}
+			counts := make([]float64, 1<<nv)
+			for c := 0; c < chains; c++ {
+				counts[stateIndex(v.Data()[c*nv:(c+1)*nv])]++
+			}
+			for s, p := range want {
+				got := counts[s] / chains
+				// 4σ of a binomial proportion from 4000 chains.
+				if tol := 4 * math.Sqrt(p*(1-p)/chains); math.Abs(got-p) > tol+1e-3 {
+					t.Errorf("state %04b: frequency %.4f, exact %.4f ± %.4f", s, got, p, tol)
+				}
+			}
+		})
+	}
+}
+
+// logLikelihood is the exact mean log p(v) of the rows of data.
+func logLikelihood(t *testing.T, r *RBM, data *physnn.Tensor) float64 {
+	p := exactVisible(t, r)
+	n := r.Visible()
+	total := 0.0
+	rows := data.Shape()[0]
+	for k := 0; k < rows; k++ {
+		total += math.Log(p[stateIndex(data.Data()[k*n:(k+1)*n])])
+	}
+	return total / float64(rows)
+}
+
+func TestTrainingRaisesLikelihood(t *testing.T) {
+	// Two patterns and their complements; the uniform model has
+	// log p = −6 log 2 = −4.16, a perfect one −log 4 = −1.39.
+	patterns := [][]float32{{1, 1, 1, 0, 0, 0}, {0, 0, 0, 1, 1, 1}, {1, 0, 1, 0, 1, 0}, {0, 1, 0, 1, 0, 1}}
+	var rows []float32
+	for k := 0; k < 200; k++ {
+		rows = append(rows, patterns[k%4]...)
+	}
+	data := physnn.New(rows, 200, 6)
+	tests := []struct {
+		name string
+		cfg  Config
+	}{
+		{"CD-1", Config{Epochs: 60, BatchSize: 20, LearningRate: 0.1, Momentum: 0.5}},
+		{"CD-3", Config{Epochs: 60, BatchSize: 20, LearningRate: 0.1, K: 3}},
+		{"PCD", Config{Epochs: 60, BatchSize: 20, LearningRate: 0.1, Persistent: true}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := New(6, 8, Binary, 3)
+			if err != nil {
+				t.Fatal(err)
+			}
+			before := logLikelihood(t, r, data)
+			hist, err := r.Train(data, tc.cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			after := logLikelihood(t, r, data)
+			t.Logf("log-likelihood %.3f → %.3f; reconstruction error %.3f → %.3f",
+				before, after, hist[0].ReconstructionError, hist[len(hist)-1].ReconstructionError)
+			// Halfway from uniform to perfect: −4.16 → better than −2.8.
+			if after <= -2.8 {
+				t.Errorf("log-likelihood %.3f after training, want > −2.8 (uniform −4.16, perfect −1.39)", after)
+			}
+		})
+	}
+}
+
+func TestErrors(t *testing.T) {
+	r, _ := New(4, 2, Binary, 1)
+	dbn := &DBN{Layers: []*RBM{r}}
+	tests := []struct {
+		name string
+		err  func() error
+	}{
+		{"zero hidden", func() error { _, err := New(4, 0, Binary, 1); return err }},
+		{"bad units", func() error { _, err := New(4, 2, Units(9), 1); return err }},
+		{"wrong width", func() error { _, err := r.HiddenMean(physnn.Zeros(3, 5)); return err }},
+		{"nil batch", func() error { _, err := r.FreeEnergy(nil); return err }},
+		{"negative steps", func() error { _, err := r.Gibbs(physnn.Zeros(1, 4), -1); return err }},
+		{"momentum 1", func() error { _, err := r.Train(physnn.Zeros(2, 4), Config{Momentum: 1}); return err }},
+		{"dbn one size", func() error { _, _, err := TrainDBN(physnn.Zeros(2, 4), []int{4}, Config{}); return err }},
+		{"depth 2 of 1", func() error { _, err := dbn.ReceptiveFields(2); return err }},
+		{"reconstruct depth 0", func() error { _, err := dbn.Reconstruct(physnn.Zeros(1, 4), 0); return err }},
+		{"block 3 of L=4", func() error { _, err := BlockSpins(physnn.Zeros(1, 16), 4, 3, Binary, 1); return err }},
+		{"locality shape", func() error { _, err := Locality(physnn.Zeros(15, 2), 4, 2); return err }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.err() == nil {
+				t.Error("got nil error")
+			}
+		})
+	}
+}
+
+func TestBlockSpins(t *testing.T) {
+	// L = 4, 2×2 blocks: block (0,0) all up, (1,0) three down, (0,1) three
+	// up, (1,1) a 2–2 tie.
+	spins := []float32{
+		1, 1, -1, -1,
+		1, 1, -1, 1,
+		1, 1, 1, -1,
+		-1, 1, -1, 1,
+	}
+	want := []float32{1, -1, 1}
+	got, err := BlockSpins(physnn.New(spins, 1, 16), 4, 2, Spin, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := got.Data()
+	for i, w := range want {
+		if g[i] != w {
+			t.Errorf("block %d = %v, want %v", i, g[i], w)
+		}
+	}
+	if g[3] != 1 && g[3] != -1 {
+		t.Errorf("tie block = %v, want ±1", g[3])
+	}
+	binary := make([]float32, 16)
+	for i, s := range spins {
+		binary[i] = (s + 1) / 2
+	}
+	gb, err := BlockSpins(physnn.New(binary, 1, 16), 4, 2, Binary, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 4 {
+		if gb.Data()[i] != (g[i]+1)/2 {
+			t.Errorf("binary block %d = %v, want %v", i, gb.Data()[i], (g[i]+1)/2)
+		}
+	}
+}
+
+func TestLocalityOfHandMadeFields(t *testing.T) {
+	const L = 16
+	fields := make([]float32, L*L*2)
+	// Unit 0: a 3×3 blob around (15, 0), across the periodic boundary.
+	for dy := -1; dy <= 1; dy++ {
+		for dx := -1; dx <= 1; dx++ {
+			x, y := (15+dx+L)%L, (dy+L)%L
+			fields[(y*L+x)*2] = 1
+		}
+	}
+	// Unit 1: spread evenly, with less total mass so unit 0 is the active one.
+	for i := 0; i < L*L; i++ {
+		fields[i*2+1] = 0.01
+	}
+	st, err := Locality(physnn.New(fields, L*L, 2), L, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The blob's RMS radius is sqrt(6/9·... ) = sqrt(Σ(dx²+dy²)/9) = sqrt(12/9).
+	if st.Active != 1 || st.Fraction != 1 || st.MeanShare != 1 || math.Abs(st.MeanRadius-math.Sqrt(12.0/9)) > 1e-9 {
+		t.Errorf("got %+v, want 1 active unit, all mass inside, radius %.4f", st, math.Sqrt(12.0/9))
+	}
+}
+
+// TestFirstLayerLocality checks the notes' locality criterion on 16×16
+// Ising samples at β = 0.408 (Mehta–Schwab's temperature): with L1 at least
+// 70% of the active first-layer units keep half their |W| mass in a 5×5
+// window; without L1 fewer do; random weights put ≈ 25/256 of the mass
+// there and no unit passes.
+func TestFirstLayerLocality(t *testing.T) {
+	const L, window = 16, 5
+	data, err := sim.IsingConfigurations(1/0.408, sim.DatasetConfig{L: L, Samples: 5000, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	random, err := newRBM(L*L, 64, Binary, 0.1, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, _ := Locality(random.Weights, L, window)
+	t.Logf("random weights: %+v", rs)
+	// 25/256 = 0.098; snapping the window to the densest centroid adds a
+	// little.
+	if rs.MeanShare < 0.08 || rs.MeanShare > 0.15 || rs.Fraction > 0.05 {
+		t.Errorf("random weights: %+v, want mass share ≈ 0.1 and no local unit", rs)
+	}
+	// lr 0.05, 20 epochs, momentum 0.5: the notes' CPU toy setting. The L1
+	// strength 1e-3 per unit learning rate removes the initial noise in
+	// ~2000 updates.
+	fraction := map[float32]float64{}
+	for _, l1 := range []float32{0, 1e-3} {
+		r, err := New(L*L, 64, Binary, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hist, err := r.Train(data, Config{Epochs: 20, LearningRate: 0.05, Momentum: 0.5, L1: l1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, _ := Locality(r.Weights, L, window)
+		last := hist[len(hist)-1]
+		t.Logf("L1 = %g: %+v; reconstruction error %.4f → %.4f, pseudo-likelihood %.1f → %.1f, epoch %v",
+			l1, st, hist[0].ReconstructionError, last.ReconstructionError,
+			hist[0].PseudoLikelihood, last.PseudoLikelihood, last.Duration)
+		if last.ReconstructionError >= hist[0].ReconstructionError {
+			t.Errorf("L1 = %g: reconstruction error did not fall (%.4f → %.4f)", l1, hist[0].ReconstructionError, last.ReconstructionError)
+		}
+		fraction[l1] = st.Fraction
+	}
+	if fraction[1e-3] < 0.7 {
+		t.Errorf("with L1: %.2f of active units local, want ≥ 0.70", fraction[1e-3])
+	}
+	if fraction[1e-3] <= fraction[0] {
+		t.Errorf("L1 did not raise the local fraction: %.2f (L1) vs %.2f (none)", fraction[1e-3], fraction[0])
+	}
+}
+
+func TestDBN(t *testing.T) {
+	const L = 8
+	data, err := sim.IsingConfigurations(1/0.408, sim.DatasetConfig{L: L, Samples: 1000, Seed: 2, PlusMinus: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dbn, hist, err := TrainDBN(data, []int{64, 16, 4}, Config{Epochs: 5, LearningRate: 0.05, Units: Spin, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dbn.Layers) != 2 || len(hist) != 10 || hist[9].Layer != 2 {
+		t.Fatalf("got %d layers and %d epochs, want 2 and 10", len(dbn.Layers), len(hist))
+	}
+	f2, err := dbn.ReceptiveFields(2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sh := f2.Shape(); sh[0] != 64 || sh[1] != 4 {
+		t.Fatalf("receptive fields of layer 2: shape %v, want [64 4]", sh)
+	}
+	// Entry (i, j) of W1·W2 is Σ_k W1[i,k] W2[k,j].
+	w1, w2 := dbn.Layers[0].Weights.Data(), dbn.Layers[1].Weights.Data()
+	want := 0.0
+	for k := 0; k < 16; k++ {
+		want += float64(w1[5*16+k] * w2[k*4+3])
+	}
+	if got := float64(f2.At(5, 3)); math.Abs(got-want) > 1e-5 {
+		t.Errorf("(W1·W2)[5,3] = %v, want %v", got, want)
+	}
+	rec, err := dbn.Reconstruct(data, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range rec.Data() {
+		if v != 1 && v != -1 {
+			t.Fatalf("reconstruction value %v, want ±1", v)
+		}
+	}
+	m, c, _ := Magnetization(data, L, Spin)
+	rm, rc, _ := Magnetization(rec, L, Spin)
+	t.Logf("data ⟨|m|⟩ %.3f ⟨ss⟩ %.3f; depth-2 reconstruction %.3f %.3f", m, c, rm, rc)
+	if rc <= 0 {
+		t.Errorf("reconstructions have nearest-neighbour correlation %.3f, want ferromagnetic (> 0)", rc)
+	}
+}
+
+func BenchmarkCD1Epoch(b *testing.B) {
+	for _, size := range []struct {
+		name            string
+		visible, hidden int
+		rows            int
+	}{
+		{"256x64,5000rows", 256, 64, 5000},
+		{"1600x400,2000rows", 1600, 400, 2000},
+	} {
+		b.Run(size.name, func(b *testing.B) {
+			data := physnn.NewRNG(1).Bernoulli(0.5, size.rows, size.visible)
+			r, _ := New(size.visible, size.hidden, Binary, 1)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := r.Train(data, Config{Epochs: 1, BatchSize: 100, LearningRate: 0.01}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
