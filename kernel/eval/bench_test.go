@@ -27,19 +27,40 @@ func BenchmarkExecuteTrivial(b *testing.B) {
 
 // BenchmarkRetainedPerCell reports the heap each trivial cell leaves behind
 // (yaegi keeps every cell's syntax tree; the adapter should add nothing).
-func BenchmarkRetainedPerCell(b *testing.B) {
+func BenchmarkRetainedPerCell(b *testing.B) { benchmarkRetained(b, "", "1+1") }
+
+// BenchmarkRetainedPerDefine is the same for a cell that redefines a
+// variable, the baseline of BenchmarkRetainedPerGenericDefine.
+func BenchmarkRetainedPerDefine(b *testing.B) {
+	benchmarkRetained(b, "xs := []float64{1, 3, 2}", "hi := xs[1]")
+}
+
+// BenchmarkRetainedPerGenericDefine is the same for a cell that the generic
+// define rewrite splits in two.
+func BenchmarkRetainedPerGenericDefine(b *testing.B) {
+	benchmarkRetained(b, "xs := []float64{1, 3, 2}", "hi := slices.Max(xs)")
+}
+
+func benchmarkRetained(b *testing.B, setup, code string) {
 	in := newTestInterpreter(b)
 	out := &discardOutput{}
 	ctx := context.Background()
+	if setup != "" {
+		if res := in.Execute(ctx, setup, out); res.Err != nil {
+			b.Fatal(res.Err)
+		}
+	}
 	for range 200 {
-		in.Execute(ctx, "1+1", out)
+		in.Execute(ctx, code, out)
 	}
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
 	n := 0
 	for b.Loop() {
-		in.Execute(ctx, "1+1", out)
+		if res := in.Execute(ctx, code, out); res.Err != nil {
+			b.Fatal(res.Err)
+		}
 		n++
 	}
 	runtime.GC()

@@ -293,8 +293,10 @@ func (st *state) typeExpr(t reflect.Type, pos token.Pos) (ast.Expr, error) {
 		}
 		return &ast.SelectorExpr{X: ident(pkg), Sel: ident(t.Name())}, nil
 	}
-	if name, ok := st.cellTypeName(t); ok {
+	if name, ambiguous := st.cellTypeName(t); name != "" {
 		return ident(name), nil
+	} else if ambiguous {
+		return nil, fmt.Errorf("several cell types have the layout %s", t)
 	}
 	switch t.Kind() {
 	case reflect.Pointer:
@@ -506,14 +508,16 @@ func (st *state) moveGenericVars(sc *splitCell, decls []ast.Decl, rw *rewriter) 
 // cellTypeName finds the type a cell declared whose run-time type is t.
 // yaegi builds a cell's struct types with reflect.StructOf, so their values
 // carry no name; each declared type's run-time type is looked up once, by
-// evaluating (*T)(nil), and remembered (a type cannot be redefined).
-func (st *state) cellTypeName(t reflect.Type) (string, bool) {
+// evaluating (*T)(nil), and remembered (a type cannot be redefined). Struct
+// types with the same fields share a run-time type: ambiguous reports it.
+func (st *state) cellTypeName(t reflect.Type) (name string, ambiguous bool) {
 	if t.Kind() != reflect.Struct || t.Name() != "" {
 		return "", false
 	}
 	if st.cellTypes == nil {
 		st.cellTypes = map[string]reflect.Type{}
 	}
+	found := ""
 	for name, d := range st.declared {
 		if d.kind != token.TYPE || strings.HasPrefix(d.typeDef, "[") {
 			continue
@@ -531,10 +535,13 @@ func (st *state) cellTypeName(t reflect.Type) (string, bool) {
 			st.cellTypes[name] = rt
 		}
 		if rt == t {
-			return name, true
+			if found != "" {
+				return "", true
+			}
+			found = name
 		}
 	}
-	return "", false
+	return found, false
 }
 
 // wrapBlockDefines runs inside `func() { ... }()` each top-level compound

@@ -36,6 +36,7 @@ func TestGenericDefines(t *testing.T) {
 		{"type from another package", []string{"func same[T any](x T) T { return x }", "d := same(mat.NewDense(1, 1, []float64{7}))\nvar check *mat.Dense\ncheck = d\ncheck.At(0, 0)"}, "7"},
 		{"many defines and uses", []string{"xs := []int{4, 9, 2}\nhi := slices.Max(xs)\nlo := slices.Min(xs)\nspan := hi - lo\nidx := slices.Index(xs, hi)\nfmt.Sprint(span, idx)"}, "7 1"},
 		{"generic define after a failed-free prefix keeps earlier names", []string{"n := 2\nxs := []int{n, 5}\nhi := slices.Max(xs)\nn + hi"}, "7"},
+		{"identical struct types with the type written", []string{"type A struct{ X int }\ntype B struct{ X int }\nfunc (B) Name() string { return \"B\" }\nfunc same[T any](x T) T { return x }", "var b B = same(B{1})\nb.Name()"}, "B"},
 		{"inside a block", []string{"xs := []float64{1, 3, 2}\nvar got float64\nif true {\n\thi := slices.Max(xs)\n\tgot = hi\n}\ngot"}, "3"},
 	}
 	for _, c := range cases {
@@ -67,6 +68,7 @@ func TestGenericDefineErrors(t *testing.T) {
 		{"panic inside the generic function", "func boom[T any](x T) T { panic(\"boom\") }", "n := 1\ng := boom(n)", "panic", "boom", "main.boom at cell line 1"},
 		{"error after the define", "xs := []int{1}", "hi := slices.Max(xs)\nvar s string = hi", "CompileError", "2:", ""},
 		{"unnameable interface result", "func same[T any](x T) T { return x }", "e := same(errors.New(\"x\"))", "CompileError", "var x T = f(...)", ""},
+		{"identical cell struct types", "type A struct{ X int }\ntype B struct{ X int }\nfunc same[T any](x T) T { return x }", "b := same(B{1})", "CompileError", "several cell types have the layout", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
