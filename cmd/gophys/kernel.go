@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	"github.com/gophys/gophys"
+	"github.com/gophys/gophys/display/widgets"
 	"github.com/gophys/gophys/install"
 	"github.com/gophys/gophys/kernel"
 	"github.com/gophys/gophys/kernel/eval"
@@ -94,6 +95,8 @@ func runKernel(args []string, stderr io.Writer) int {
 		tr.Close()
 		return 1
 	}
+	// Widgets open their comms through the kernel from now on.
+	widgets.SetComms(widgetComms{k})
 
 	// SIGINT interrupts the running cell (interrupt_mode "signal" frontends
 	// and Ctrl-C in a terminal); SIGTERM shuts down cleanly.
