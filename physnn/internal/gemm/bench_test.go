@@ -85,25 +85,30 @@ func BenchmarkGemm(b *testing.B) {
 	}
 }
 
-// BenchmarkMicroKernel times each float32 micro-kernel alone on one core
-// with its packed panels in L1 (k = 256), the ceiling the blocked driver can
+// BenchmarkMicroKernel times each micro-kernel alone on one core with its
+// packed panels in L1 (k = 256), the ceiling the blocked driver can
 // approach; %peak is against one core's peak.
 func BenchmarkMicroKernel(b *testing.B) {
-	const k = 256
-	f32, _ := flopsPerCycle()
+	f32, f64 := flopsPerCycle()
 	for _, kern := range availableKernels32() {
-		b.Run(kern.name, func(b *testing.B) {
-			a := make([]float32, kern.mr*k)
-			bp := make([]float32, kern.nr*k)
-			c := make([]float32, kern.mr*kern.nr)
-			for b.Loop() {
-				kern.fn(k, &a[0], &bp[0], &c[0], kern.nr, 1)
-			}
-			flops := 2 * float64(kern.mr*kern.nr*k) * float64(b.N) / b.Elapsed().Seconds()
-			b.ReportMetric(flops/1e9, "GFLOP/s")
-			if peak := f32 * clockHz(); peak > 0 {
-				b.ReportMetric(100*flops/peak, "%peak")
-			}
-		})
+		b.Run("f32/"+kern.name, func(b *testing.B) { benchKernel(b, kern, f32) })
+	}
+	for _, kern := range availableKernels64() {
+		b.Run("f64/"+kern.name, func(b *testing.B) { benchKernel(b, kern, f64) })
+	}
+}
+
+func benchKernel[T float32 | float64](b *testing.B, kern kernel[T], flopsPerCycle float64) {
+	const k = 256
+	a := make([]T, kern.mr*k)
+	bp := make([]T, kern.nr*k)
+	c := make([]T, kern.mr*kern.nr)
+	for b.Loop() {
+		kern.fn(k, &a[0], &bp[0], &c[0], kern.nr, 1)
+	}
+	flops := 2 * float64(kern.mr*kern.nr*k) * float64(b.N) / b.Elapsed().Seconds()
+	b.ReportMetric(flops/1e9, "GFLOP/s")
+	if peak := flopsPerCycle * clockHz(); peak > 0 {
+		b.ReportMetric(100*flops/peak, "%peak")
 	}
 }

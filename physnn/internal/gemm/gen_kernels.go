@@ -115,10 +115,6 @@ func emit(w *bytes.Buffer, s kernelSpec) {
 	fmt.Fprintf(w, "\tCMPQ CX, $%d\n", unroll)
 	fmt.Fprintf(w, "\tJLT %s_tail\n", s.name)
 	fmt.Fprintf(w, "%s_loop:\n", s.name)
-	// A is streamed from L2: fetch the panel 8 k steps ahead.
-	for off := 0; off < unroll*s.mr*s.elem; off += 64 {
-		fmt.Fprintf(w, "\tPREFETCHT0 %d(SI)\n", off+8*s.mr*s.elem)
-	}
 	for i := 0; i < unroll; i++ {
 		step(i)
 	}
