@@ -28,7 +28,7 @@ func (e Estimate) String() string { return fmt.Sprintf("%.5f ± %.5f", e.Mean, e
 
 // Measure runs between sweep-equivalents of alg ([Ising.Advance]) before
 // each of n measurements and returns the series. Thermalize first with
-// Advance. n must be positive and between at least 1.
+// Advance. n and between must be at least 1.
 func Measure(s *Ising, alg Algorithm, n, between int) (*Measurements, error) {
 	if n < 1 {
 		return nil, fmt.Errorf("sim: Measure with %d measurements; use at least 1", n)

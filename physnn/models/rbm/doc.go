@@ -4,7 +4,7 @@
 // locality, and majority-rule block spins to compare them with.
 //
 //	data, _ := sim.IsingConfigurations(1/0.408, sim.DatasetConfig{L: 16, Samples: 5000, Seed: 1})
-//	dbn, err := rbm.TrainDBN(data, []int{256, 64, 16}, rbm.Config{Epochs: 20, L1: 2e-4, Seed: 1})
+//	dbn, _, err := rbm.TrainDBN(data, []int{256, 64, 16}, rbm.Config{Epochs: 20, L1: 2e-4, Seed: 1})
 //	if err != nil { ... }
 //	fields, _ := dbn.ReceptiveFields(1) // [256, 16]: W1·W2
 //	loc, _ := rbm.Locality(fields, 16, 5)
