@@ -92,17 +92,29 @@ func gemm[T float32 | float64](kern *kernel[T], m, n, k int, alpha T, a, b matri
 	var wg sync.WaitGroup
 	if n >= m {
 		parts := split(n, kern.nr, workers)
-		for w := 0; w+1 < len(parts); w++ {
+		last := len(parts) - 2 // the calling goroutine takes the last part
+		for w := 0; w <= last; w++ {
 			j0, j1 := parts[w], parts[w+1]
 			bw := matrix[T]{b.data[j0*b.cs:], b.rs, b.cs}
-			wg.Go(func() { serial(kern, m, j1-j0, k, alpha, a, bw, beta, c[j0:], ldc) })
+			part := func() { serial(kern, m, j1-j0, k, alpha, a, bw, beta, c[j0:], ldc) }
+			if w == last {
+				part()
+			} else {
+				wg.Go(part)
+			}
 		}
 	} else {
 		parts := split(m, kern.mr, workers)
-		for w := 0; w+1 < len(parts); w++ {
+		last := len(parts) - 2
+		for w := 0; w <= last; w++ {
 			i0, i1 := parts[w], parts[w+1]
 			aw := matrix[T]{a.data[i0*a.rs:], a.rs, a.cs}
-			wg.Go(func() { serial(kern, i1-i0, n, k, alpha, aw, b, beta, c[i0*ldc:], ldc) })
+			part := func() { serial(kern, i1-i0, n, k, alpha, aw, b, beta, c[i0*ldc:], ldc) }
+			if w == last {
+				part()
+			} else {
+				wg.Go(part)
+			}
 		}
 	}
 	wg.Wait()

@@ -87,6 +87,7 @@ var shapes = []shape{
 	{100, 3, 50}, {3, 100, 50}, {200, 9, 21}, // skinny
 	{130, 150, 300}, // crosses kc and mc, runs in parallel
 	{61, 290, 77},   // parallel split along n
+	{290, 61, 77},   // parallel split along m
 }
 
 func TestGemm(t *testing.T) {
