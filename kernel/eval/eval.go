@@ -131,6 +131,9 @@ type declared struct {
 	results int         // for functions: number of results, -1 when unknown
 	typeDef string      // for types: the definition, to compare redefinitions
 	generic bool        // for functions: has type parameters
+	// fixedResults are a generic function's result types, nil where a
+	// result's type mentions a type parameter (see fixedResultTypes).
+	fixedResults []ast.Expr
 }
 
 func (in *Interpreter) newState() (*state, error) {

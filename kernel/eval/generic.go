@@ -200,12 +200,9 @@ func (st *state) continuation(gd *genericDefine) ([]ast.Stmt, error) {
 	if d, ok := gd.stmt.(*ast.DeclStmt); ok {
 		declType = d.Decl.(*ast.GenDecl).Specs[0].(*ast.ValueSpec).Type
 	}
-	value := func(i int, at token.Pos) (ast.Expr, error) {
+	value := func(i int, at token.Pos, fixed ast.Expr) (ast.Expr, error) {
 		name := genericTempName(i)
 		temp := &ast.Ident{NamePos: at, Name: name}
-		if declType != nil {
-			return &ast.TypeAssertExpr{X: temp, Lparen: at, Type: declType, Rparen: at}, nil
-		}
 		v, ok := st.global(name)
 		if !ok {
 			return nil, &rewriteError{pos: at, msg: "internal error: the generic call's result was not stored"}
@@ -213,27 +210,38 @@ func (st *state) continuation(gd *genericDefine) ([]ast.Stmt, error) {
 		if v.Kind() == reflect.Interface {
 			v = v.Elem()
 		}
-		if !v.IsValid() {
-			// A nil interface: its static type is unknowable from the value;
-			// the name gets type any.
+		var x any
+		if v.IsValid() {
+			x = unwrapInterpreted(v.Interface())
+		}
+		typ := declType
+		if typ == nil {
+			typ = fixed
+		}
+		switch {
+		case typ != nil && x == nil:
+			// A nil interface: the static type is an interface type, which
+			// nil converts to (a type assertion of nil would panic).
+			return &ast.CallExpr{Fun: &ast.ParenExpr{Lparen: at, X: typ, Rparen: at}, Lparen: at,
+				Args: []ast.Expr{&ast.Ident{NamePos: at, Name: "nil"}}, Rparen: at}, nil
+		case typ != nil:
+			return &ast.TypeAssertExpr{X: temp, Lparen: at, Type: typ, Rparen: at}, nil
+		case x == nil:
+			// A nil interface of unknown static type: the name gets type any.
 			return temp, nil
 		}
-		x := unwrapInterpreted(v.Interface())
-		if x == nil {
-			return temp, nil
-		}
-		typ, err := st.typeExpr(reflect.TypeOf(x), at)
+		named, err := st.typeExpr(reflect.TypeOf(x), at)
 		if err != nil {
 			return nil, &rewriteError{pos: at, msg: fmt.Sprintf(
 				"cannot give this variable the static type of the generic call's result: its value's type %s cannot be named in a cell (%v); write the type: var x T = f(...) (the statements before this one and the call have run)",
 				reflect.TypeOf(x), err)}
 		}
-		return &ast.TypeAssertExpr{X: temp, Lparen: at, Type: typ, Rparen: at}, nil
+		return &ast.TypeAssertExpr{X: temp, Lparen: at, Type: named, Rparen: at}, nil
 	}
 	var newValues []ast.Expr
 	if gd.multi {
 		for i := range gd.count() {
-			e, err := value(i, gd.values[0].Pos())
+			e, err := value(i, gd.values[0].Pos(), st.fixedResult(gd.values[0], i))
 			if err != nil {
 				return nil, err
 			}
@@ -245,7 +253,7 @@ func (st *state) continuation(gd *genericDefine) ([]ast.Stmt, error) {
 				newValues = append(newValues, v)
 				continue
 			}
-			e, err := value(gd.temps[i], v.Pos())
+			e, err := value(gd.temps[i], v.Pos(), st.fixedResult(v, 0))
 			if err != nil {
 				return nil, err
 			}
@@ -408,7 +416,19 @@ func (st *state) packageName(importPath string, pos token.Pos) (string, error) {
 // runStatements runs a cell's top-level statements, splitting the list at
 // each define of a generic call's result (see the file comment).
 func (st *state) runStatements(ctx context.Context, block *ast.BlockStmt, sc *splitCell, rw *rewriter, code string) error {
-	list := block.List
+	// A var group is split into one declaration per spec, so a spec with a
+	// generic call can be split at.
+	var list []ast.Stmt
+	for _, s := range block.List {
+		g := varGroup(s)
+		if g == nil {
+			list = append(list, s)
+			continue
+		}
+		for _, spec := range g.Specs {
+			list = append(list, &ast.DeclStmt{Decl: &ast.GenDecl{TokPos: spec.Pos(), Tok: token.VAR, Specs: []ast.Spec{spec}}})
+		}
+	}
 	for {
 		i, gd := st.findGenericDefine(list, rw)
 		if gd == nil {
@@ -424,6 +444,19 @@ func (st *state) runStatements(ctx context.Context, block *ast.BlockStmt, sc *sp
 		}
 		list = append(cont, list[i+1:]...)
 	}
+}
+
+// varGroup returns s's declaration when s declares several var specs.
+func varGroup(s ast.Stmt) *ast.GenDecl {
+	d, ok := s.(*ast.DeclStmt)
+	if !ok {
+		return nil
+	}
+	g, ok := d.Decl.(*ast.GenDecl)
+	if !ok || g.Tok != token.VAR || len(g.Specs) < 2 {
+		return nil
+	}
+	return g
 }
 
 // runChunk compiles and runs one block of top-level statements and records
@@ -592,4 +625,60 @@ func wrapBlockDefines(block *ast.BlockStmt) {
 		}
 		block.List[i] = &ast.ExprStmt{X: &ast.CallExpr{Fun: lit, Lparen: pos, Rparen: pos}}
 	}
+}
+
+// fixedResultTypes lists a generic function's result types, one per
+// result, with nil for those that mention a type parameter: a result of a
+// fixed type (the error of `func load[T any]() (T, error)`) has that static
+// type whatever the call's dynamic value, even nil.
+func fixedResultTypes(ft *ast.FuncType) []ast.Expr {
+	if ft.TypeParams == nil || ft.Results == nil {
+		return nil
+	}
+	params := map[string]bool{}
+	for _, f := range ft.TypeParams.List {
+		for _, n := range f.Names {
+			params[n.Name] = true
+		}
+	}
+	var out []ast.Expr
+	for _, f := range ft.Results.List {
+		typ := f.Type
+		ast.Inspect(f.Type, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && params[id.Name] {
+				typ = nil
+			}
+			return typ != nil
+		})
+		for range max(len(f.Names), 1) {
+			out = append(out, typ)
+		}
+	}
+	return out
+}
+
+// fixedResult is the declared type of the i-th result of call when call
+// is a direct call of a cell's generic function and that result's type
+// mentions no type parameter; else nil.
+func (st *state) fixedResult(call ast.Expr, i int) ast.Expr {
+	c, ok := ast.Unparen(call).(*ast.CallExpr)
+	if !ok {
+		return nil
+	}
+	fun := ast.Unparen(c.Fun)
+	switch f := fun.(type) {
+	case *ast.IndexExpr:
+		fun = f.X
+	case *ast.IndexListExpr:
+		fun = f.X
+	}
+	id, ok := fun.(*ast.Ident)
+	if !ok {
+		return nil
+	}
+	d := st.declared[id.Name]
+	if d == nil || !d.generic || i >= len(d.fixedResults) {
+		return nil
+	}
+	return d.fixedResults[i]
 }

@@ -37,6 +37,11 @@ func TestGenericDefines(t *testing.T) {
 		{"many defines and uses", []string{"xs := []int{4, 9, 2}\nhi := slices.Max(xs)\nlo := slices.Min(xs)\nspan := hi - lo\nidx := slices.Index(xs, hi)\nfmt.Sprint(span, idx)"}, "7 1"},
 		{"generic define after a failed-free prefix keeps earlier names", []string{"n := 2\nxs := []int{n, 5}\nhi := slices.Max(xs)\nn + hi"}, "7"},
 		{"identical struct types with the type written", []string{"type A struct{ X int }\ntype B struct{ X int }\nfunc (B) Name() string { return \"B\" }\nfunc same[T any](x T) T { return x }", "var b B = same(B{1})\nb.Name()"}, "B"},
+		{"fixed result types, nil error", []string{"func load[T any](s string) (T, error) { var z T; return z, nil }", "v, err := load[int](\"x\")\nvar check error\ncheck = err\nfmt.Sprint(v, check == nil)"}, "0 true"},
+		{"fixed result types, unexported error type", []string{"func fail[T any]() (T, error) { var z T; return z, errors.New(\"no\") }", "v, err := fail[string]()\nerr.Error() + v"}, "no"},
+		{"fixed result type, single", []string{"func check[T any](x T) error { return nil }", "e := check(1)\ne == nil"}, "true"},
+		{"nil interface with the type written", []string{"func same[T any](x T) T { return x }", "var e error = same(error(nil))\ne == nil"}, "true"},
+		{"var group", []string{"xs := []int{4, 9}\nvar (\n\tn = 1\n\thi = slices.Max(xs)\n)\nn + hi"}, "10"},
 		{"inside a block", []string{"xs := []float64{1, 3, 2}\nvar got float64\nif true {\n\thi := slices.Max(xs)\n\tgot = hi\n}\ngot"}, "3"},
 	}
 	for _, c := range cases {

@@ -148,7 +148,8 @@ func (st *state) recordDecls(decls []ast.Decl, rw *rewriter) {
 			if d.Recv != nil {
 				continue
 			}
-			st.declared[d.Name.Name] = &declared{kind: token.FUNC, typ: "func", results: fieldCount(d.Type.Results), generic: d.Type.TypeParams != nil}
+			st.declared[d.Name.Name] = &declared{kind: token.FUNC, typ: "func", results: fieldCount(d.Type.Results),
+				generic: d.Type.TypeParams != nil, fixedResults: fixedResultTypes(d.Type)}
 		case *ast.GenDecl:
 			st.recordGenDecl(d, rw)
 		}
