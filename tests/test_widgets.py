@@ -95,8 +95,9 @@ def test_update_is_echoed_and_runs_the_callback(kernel, slider):
 
 def test_update_while_a_cell_runs(kernel, slider):
     _, kc = kernel
-    cell = kc.execute('time.Sleep(1500 * time.Millisecond)\nfmt.Println("cell done")')
-    time.sleep(0.3)  # the cell is asleep now
+    cell = kc.execute('fmt.Println("sleeping")\ntime.Sleep(1500 * time.Millisecond)\nfmt.Println("cell done")')
+    # Wait until the cell is surely running (its first line printed).
+    read_iopub_until(kc, lambda seen: "sleeping" in stdout_of(seen))
     sent = time.monotonic()
     update = comm_msg(kc, slider["widget"], {"method": "update", "state": {"value": 3}, "buffer_paths": []})
     seen = read_iopub_until(kc, lambda seen: "cell done" in stdout_of(seen))
@@ -204,3 +205,21 @@ b.Display()
     read_iopub_until(kc, lambda seen: "kaboom" in stdout_of(seen), timeout=5)
     # The kernel still runs cells.
     assert "still here" in stream_text(run_ok(kc, 'fmt.Println("still here")'))
+
+
+def test_final_value_shows_the_widget_and_callbacks_survive_an_interrupt(kernel):
+    km, kc = kernel
+    # No import line: the kernel adds it for the widgets package name.
+    out = run_ok(kc, 'c, _ := widgets.NewCheckbox("log", false)\n'
+                     'c.OnChange(func(v bool) { fmt.Println("log scale:", v) })\nc')
+    checkbox = [m["content"]["comm_id"] for m in out if m["msg_type"] == "comm_open"][-1]
+    results = [m["content"]["data"] for m in out if m["msg_type"] == "execute_result"]
+    assert len(results) == 1 and results[0][WIDGET_VIEW]["model_id"] == checkbox
+
+    cell = kc.execute("for {\n}")
+    time.sleep(0.5)
+    km.interrupt_kernel()
+    assert shell_reply(kc, cell)["content"]["status"] == "error"
+    collect_until_idle(kc, cell)
+    comm_msg(kc, checkbox, {"method": "update", "state": {"value": True}})
+    read_iopub_until(kc, lambda seen: "log scale: true" in stdout_of(seen), timeout=5)

@@ -94,9 +94,14 @@ type Interactive struct {
 	// Output shows the function's latest result.
 	Output *Output
 
-	f        reflect.Value
-	inputs   []valueWidget
-	renderMu sync.Mutex
+	f      reflect.Value
+	inputs []valueWidget
+
+	renderMu  sync.Mutex // one call of f at a time
+	mu        sync.Mutex // guards rendering and pending
+	rendering bool       // a render goroutine is running
+	pending   bool       // a control changed since that goroutine's last render began
+	renders   sync.WaitGroup
 }
 
 var errorType = reflect.TypeFor[error]()
@@ -110,9 +115,10 @@ var errorType = reflect.TypeFor[error]()
 // optionally followed by an error, shown as red text when non-nil; or
 // nothing, when it only has effects. Parameter types must take the control's
 // value: an integer type for IntRange, a float type for FloatRange, string
-// for Choice and TextInput, bool for Toggle. f runs on the kernel's comm
-// goroutine, beside any running cell; a panic in it is shown in the output
-// area. Controls are given explicitly because reflection cannot see a
+// for Choice and TextInput, bool for Toggle. f runs first before Interact
+// returns, then on a goroutine of Interact's beside any running cell, with
+// the latest values: changes that arrive while f runs are merged into one
+// more call. A panic in f is shown in the output area. Controls are given explicitly because reflection cannot see a
 // function's parameter names.
 func Interact(f any, controls ...Control) (*Interactive, error) {
 	fv := reflect.ValueOf(f)
@@ -169,7 +175,7 @@ func Interact(f any, controls ...Control) (*Interactive, error) {
 	}
 	in.Box = box
 	for _, w := range in.inputs {
-		w.onValue(in.render)
+		w.onValue(in.schedule)
 	}
 	in.render()
 	if err := box.Display(); err != nil {
@@ -195,6 +201,36 @@ func checkParam(t reflect.Type, v any) error {
 	return nil
 }
 
+// schedule re-renders after a control changed. Rendering runs on a
+// goroutine of its own, which re-renders while changes keep arriving and
+// reads the controls' latest values each time, so a dragged slider never
+// queues a backlog of stale renders and the comm goroutine stays free for
+// the next message.
+func (in *Interactive) schedule() {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if in.rendering {
+		in.pending = true
+		return
+	}
+	in.rendering = true
+	in.renders.Add(1)
+	go func() {
+		defer in.renders.Done()
+		for {
+			in.render()
+			in.mu.Lock()
+			if !in.pending {
+				in.rendering = false
+				in.mu.Unlock()
+				return
+			}
+			in.pending = false
+			in.mu.Unlock()
+		}
+	}()
+}
+
 // render calls f with the controls' values and shows the result.
 func (in *Interactive) render() {
 	in.renderMu.Lock()
@@ -212,7 +248,7 @@ func (in *Interactive) render() {
 	default:
 		err = in.Output.Clear()
 	}
-	if err != nil {
+	if err != nil && !errors.Is(err, ErrClosed) {
 		reportf("Interact: %v", err)
 	}
 }

@@ -244,7 +244,8 @@ func (m *model) handleUpdate(c Comm, data map[string]any) {
 	m.mu.Lock()
 	for k, v := range sent {
 		if _, known := m.state[k]; !known || strings.HasPrefix(k, "_model_") || strings.HasPrefix(k, "_view_") {
-			reportf("%s %s: the frontend set unknown or read-only key %q; ignored", m.label, m.id, k)
+			// Ignored silently, as ipywidgets ignores keys that are not
+			// traits: a frontend extension may set keys of its own.
 			continue
 		}
 		if conv := m.convert[k]; conv != nil {
