@@ -35,6 +35,57 @@
 // output, so the same code runs in and out of a notebook. Display IDs are
 // random per [Handle], so they never collide across cells.
 //
+// # Live training progress
+//
+// [NewProgress] shows a bar with counts, elapsed time and ETA, and loss
+// curves, and replaces it in place (update_display_data) as work advances.
+// *[Progress] implements train.Callback, so it goes into
+// train.Config.Callbacks; in a notebook, display also registers it with
+// train.SetDefaultCallbacks, so every train.Fit shows progress without being
+// asked while a publisher is set ([AutoProgress] turns that off). Updates
+// are throttled to at most five a second ([MinProgressInterval]); the final
+// state is always sent, so it stays in the notebook and in exported
+// reports. Each update carries [MIMEProgress] JSON, an HTML bar with an
+// inline SVG curve (no PNG, which would cost milliseconds per update), and a
+// text line. In console mode one text line is redrawn with a carriage
+// return. Measured: a throttled OnStep costs about 0.2 µs and a full update
+// (payload, HTML, SVG, JSON encoding; about 17 kB) about 0.23 ms, so the
+// display adds well under 1% to any training step longer than 50 µs.
+//
+// # Latent tables
+//
+// [NewLatentTable] (or [NewLatentTableFromTensors]) computes per-latent
+// statistics of an encoder's posterior, mean, σ, KL to the N(0, 1) prior,
+// activity Var(μ), active or not, and the correlation and R² with each named
+// physical parameter; [Table] computes and shows it in one call. The bundle
+// carries [MIMELatents] JSON (rendered by the gophys JupyterLab extension as
+// a sortable table), an HTML table that highlights active latents and strong
+// R², and aligned text.
+//
+// # Custom MIME types and their schemas
+//
+// The JSON of [MIMEProgress] is a [ProgressPayload] and that of
+// [MIMELatents] a [LatentsPayload]; their Go struct definitions, with their
+// json tags, are the schemas. Both carry "version": [SchemaVersion] (1).
+// Adding optional fields keeps the version; renaming or removing a field, or
+// changing its meaning, increments it, and a renderer that meets a version it
+// does not know must fall back to the text/html entry. Statistics that can
+// be undefined are [Number]s, which encode NaN and ±Inf as null. Strings
+// (titles, names, error texts) are plain text: renderers must escape them.
+//
+// # Plot helpers
+//
+// One-liners over gonum/plot for what physicists plot most: [Lines] (curves
+// or scatter points with error bands), [Histograms] (overlaid on common
+// bins, optionally normalized to densities), [ROC] and [ROCPlot] (curves with
+// their AUC). They return a *plot.Plot to adjust or [Show]. [Heatmap] draws
+// a 2-D grid with axes and a colour bar, and [ImageGrid] many small grids
+// (receptive fields, Ising lattices, jet images) side by side; both are
+// crisp, unlike gonum/plot's HeatMap: every cell is painted in one colour on
+// whole device pixels after the axes are drawn, so there are no seams
+// between cells and no blur, and their PNGs carry their logical size for
+// HiDPI screens.
+//
 // # Errors
 //
 // Nothing in display panics across its API. Every function that shows
