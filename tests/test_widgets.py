@@ -223,3 +223,50 @@ def test_final_value_shows_the_widget_and_callbacks_survive_an_interrupt(kernel)
     collect_until_idle(kc, cell)
     comm_msg(kc, checkbox, {"method": "update", "state": {"value": True}})
     read_iopub_until(kc, lambda seen: "log scale: true" in stdout_of(seen), timeout=5)
+
+
+def test_states_match_ipywidgets(kernel):
+    """Every model's state has the keys and default values ipywidgets 8 sends
+    (its own get_state), apart from _view_count and Layout's null keys, which
+    the frontend defaults the same way."""
+    import ipywidgets
+
+    _, kc = kernel
+    out = run_ok(kc, IMPORT + """
+widgets.NewIntSlider("d", 0, 10, 1, 5)
+widgets.NewFloatSlider("d", 0, 10, 0.1, 5)
+widgets.NewDropdown("d", []string{"x", "y"}, "")
+widgets.NewButton("d")
+widgets.NewCheckbox("d", false)
+widgets.NewText("d", "")
+widgets.NewLabel("")
+widgets.NewHTML("")
+widgets.NewOutput()
+widgets.NewHBox()
+widgets.NewVBox()
+""")
+    ours = {}
+    for m in out:
+        if m["msg_type"] == "comm_open":
+            state = m["content"]["data"]["state"]
+            ours.setdefault(state["_model_name"], state)
+    theirs = [ipywidgets.IntSlider(value=5, min=0, max=10, description="d"),
+              ipywidgets.FloatSlider(value=5, min=0, max=10, step=0.1, description="d"),
+              ipywidgets.Dropdown(options=["x", "y"], description="d"), ipywidgets.Button(description="d"),
+              ipywidgets.Checkbox(description="d"), ipywidgets.Text(description="d"), ipywidgets.Label(),
+              ipywidgets.HTML(), ipywidgets.Output(), ipywidgets.HBox(), ipywidgets.VBox()]
+
+    def normal(v):
+        if isinstance(v, (list, tuple)):
+            return [normal(x) for x in v]
+        if isinstance(v, str) and v.startswith("IPY_MODEL_"):
+            return "IPY_MODEL_"
+        return v
+
+    for w in theirs:
+        models = [w.get_state(), w.layout.get_state()] + ([w.style.get_state()] if hasattr(w, "style") else [])
+        for want in models:
+            name = want["_model_name"]
+            got = ours[name]
+            want = {k: v for k, v in want.items() if k != "_view_count" and not (name == "LayoutModel" and v is None)}
+            assert {k: normal(v) for k, v in got.items()} == {k: normal(v) for k, v in want.items()}, name

@@ -323,7 +323,7 @@ type Text struct{ widget }
 // NewText opens a text field holding value.
 func NewText(description, value string) (*Text, error) {
 	st := descriptionState(description)
-	st["value"], st["placeholder"], st["disabled"], st["continuous_update"] = value, "", false, true
+	st["value"], st["placeholder"], st["disabled"], st["continuous_update"] = value, placeholderDefault, false, true
 	style := styleSpec("TextStyleModel")
 	styleState := descriptionStyle()
 	styleState["background"], styleState["font_size"], styleState["text_color"] = nil, nil, nil
@@ -350,7 +350,7 @@ type Label struct{ widget }
 // NewLabel opens a label showing value.
 func NewLabel(value string) (*Label, error) {
 	st := descriptionState("")
-	st["value"], st["placeholder"] = value, ""
+	st["value"], st["placeholder"] = value, placeholderDefault
 	style := styleSpec("LabelStyleModel")
 	styleState := descriptionStyle()
 	for _, k := range []string{"background", "font_family", "font_size", "font_style", "font_variant", "font_weight", "text_color", "text_decoration"} {
@@ -373,7 +373,7 @@ type HTML struct{ widget }
 // NewHTML opens an HTML widget showing value.
 func NewHTML(value string) (*HTML, error) {
 	st := descriptionState("")
-	st["value"], st["placeholder"] = value, ""
+	st["value"], st["placeholder"] = value, placeholderDefault
 	style := styleSpec("HTMLStyleModel")
 	styleState := descriptionStyle()
 	styleState["background"], styleState["font_size"], styleState["text_color"] = nil, nil, nil
@@ -411,3 +411,7 @@ func NewHBox(children ...Widget) (*Box, error) { return newBox("HBox", children)
 
 // NewVBox lays children out in a column.
 func NewVBox(children ...Widget) (*Box, error) { return newBox("VBox", children) }
+
+// placeholderDefault is ipywidgets' default placeholder: a zero-width space,
+// which keeps an empty field's height.
+const placeholderDefault = "\u200b"
