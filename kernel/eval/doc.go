@@ -101,24 +101,33 @@
 //
 // # Known limits (yaegi v0.16.1)
 //
-// A generic define whose result's dynamic type cannot be written in a cell
-// (an interface result holding an unexported type, such as g(err)) is an
-// error asking for `var x T = g(...)`; the statements before it and the call
-// have then run; so is a result of a cell struct type when another cell type
-// has the same fields (yaegi gives both one run-time type). A value of a
-// cell's non-struct named type (type C float64) gives x the underlying type,
-// since yaegi drops the name when the value goes through any: write
-// `var x C = g(...)` to keep C's methods. A nil interface result gives x
-// type any. The split costs one more compile (a cell of one generic define
-// takes ~0.5 ms instead of ~0.1 ms and retains ~0.4 KiB more than the same
-// call assigned to a declared variable). Generic values are
-// computed before the define's other values, and a package-level var that
-// calls a generic function (or uses such a var) runs among the statements,
-// so a function declared in the same cell cannot refer to it. A top-level
-// statement with return or goto and a multi-value define in a nested block
-// still fails in yaegi ("undefined"). `var x T = y` in a declaration, with y
-// a variable of an earlier cell, fails in yaegi ("variable definition
-// loop"); write `var x T` then `x = y`. Methods with pointer receivers of
-// cell types are not seen on the final value; goroutine loop variables
-// follow pre-Go 1.22 semantics in classic for loops.
+//   - A generic define names x's type from the result's dynamic type, or
+//     takes the type the user wrote or a cell generic function's declared
+//     result type when it mentions no type parameter (the error of
+//     `func load[T any]() (T, error)`). When the dynamic type cannot be
+//     written in a cell (an interface result holding an unexported type,
+//     as same(err) does; a cell struct type whose fields another cell type
+//     shares, since yaegi gives both one run-time type) the cell stops with
+//     an error asking for `var x T = g(...)`, after the statements before
+//     it and the call have run. A nil interface result of unknown static
+//     type gives x type any. A value of a cell's non-struct named type
+//     (type C float64) gives x the underlying type, since yaegi drops the
+//     name when the value goes through any: write `var x C = g(...)`.
+//   - Generic values are computed before the define's other values. A
+//     package-level var that calls a generic function (or uses such a var)
+//     runs as a statement before the cell's statements, and declarations
+//     using it compile after it, so a method using it cannot be declared in
+//     the cell of its type.
+//   - The split costs one more compile: a cell of one generic define takes
+//     ~0.5 ms instead of ~0.1 ms and retains ~0.4 KiB more than the same
+//     call assigned to a declared variable (yaegi's instantiation of the
+//     generic call itself retains ~1.4 KiB either way).
+//   - A multi-value define in a nested block of a top-level statement that
+//     also contains return or goto still fails in yaegi ("undefined").
+//   - `var x T = y` in a declaration, with y a variable of an earlier cell,
+//     fails in yaegi ("variable definition loop"); write `var x T` then
+//     `x = y`.
+//   - Methods with pointer receivers of cell types are not seen on the
+//     final value; goroutine loop variables follow pre-Go 1.22 semantics in
+//     classic for loops.
 package eval

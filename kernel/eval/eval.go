@@ -318,7 +318,11 @@ func (st *state) runCell(ctx context.Context, code string) error {
 	if err != nil {
 		return err
 	}
-	decls = st.moveGenericVars(sc, decls, rw)
+	// Package-level vars initialised from generic calls run as statements,
+	// before the cell's statements; declarations using them compile after.
+	decls, early, late := st.moveGenericVars(decls, rw)
+	// yaegi resolves imports by the file of the root's position.
+	early.Lbrace, early.Rbrace = sc.filePos, sc.filePos
 	if name, ok := st.localName("os", imports); ok {
 		rw.osName = name
 	}
@@ -327,6 +331,10 @@ func (st *state) runCell(ctx context.Context, code string) error {
 	for _, d := range decls {
 		rw.rewrite(d)
 	}
+	for _, d := range late {
+		rw.rewrite(d)
+	}
+	rw.rewrite(early)
 	if sc.stmts != nil {
 		rw.rejectTopLevelDefer(sc.stmts)
 		rw.rewrite(sc.stmts)
@@ -353,6 +361,19 @@ func (st *state) runCell(ctx context.Context, code string) error {
 		}
 		st.recordDecls(decls, rw)
 		st.recordSource(code, decls, nil)
+	}
+	if len(early.List) > 0 {
+		if err := st.runStatements(ctx, early, sc, rw, code); err != nil {
+			return err
+		}
+	}
+	if len(late) > 0 {
+		file := &ast.File{Package: sc.filePos, Name: ast.NewIdent("main"), Decls: late}
+		if _, err := st.h.compileRun(ctx, file); err != nil {
+			return st.explainUndefined(st.explainHostPanic(err, file), sc)
+		}
+		st.recordDecls(late, rw)
+		st.recordSource(code, late, nil)
 	}
 	// 3. Statements, top to bottom.
 	if sc.stmts == nil || len(sc.stmts.List) == 0 {

@@ -52,9 +52,9 @@ func (st *state) finalValue(sc *splitCell, rw *rewriter) finalKind {
 		if usesLocal && len(sc.stmts.List) > 1 {
 			return finalAfterPrefix
 		}
-		if !usesLocal {
-			return finalProbe
-		}
+		// Names of the cell that no statement before it defines come from
+		// its declarations, which run before the probe.
+		return finalProbe
 	}
 	return finalNone
 }

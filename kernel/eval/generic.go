@@ -470,16 +470,19 @@ func (st *state) runChunk(ctx context.Context, block *ast.BlockStmt, sc *splitCe
 	return nil
 }
 
-// moveGenericVars moves the package-level var specs whose values call a
-// generic function from the cell's declarations to its statements, in
-// source order, where runStatements can split the cell at them. It returns
-// the remaining declarations.
-func (st *state) moveGenericVars(sc *splitCell, decls []ast.Decl, rw *rewriter) []ast.Decl {
-	var moved []ast.Stmt
-	movedNames := map[string]bool{} // a var using one of them must follow it
-	uses := func(e ast.Expr) bool {
+// moveGenericVars takes out of a cell's declarations the package-level var
+// specs whose values call a generic function (and the var specs using
+// those), to run as statements (early) where runStatements can split at
+// them, and the declarations that refer to them, directly or through each
+// other (late), to compile once they exist. It returns the remaining
+// declarations. A var the splitter left among the declarations uses no
+// name the cell's statements define, so early runs before the statements.
+func (st *state) moveGenericVars(decls []ast.Decl, rw *rewriter) (rest []ast.Decl, early *ast.BlockStmt, late []ast.Decl) {
+	early = &ast.BlockStmt{}
+	movedNames := map[string]bool{} // names of early and late declarations
+	uses := func(n ast.Node) bool {
 		found := false
-		ast.Inspect(e, func(n ast.Node) bool {
+		ast.Inspect(n, func(n ast.Node) bool {
 			if id, ok := n.(*ast.Ident); ok && movedNames[id.Name] {
 				found = true
 			}
@@ -487,11 +490,10 @@ func (st *state) moveGenericVars(sc *splitCell, decls []ast.Decl, rw *rewriter) 
 		})
 		return found
 	}
-	out := decls[:0:0]
 	for _, d := range decls {
 		g, ok := d.(*ast.GenDecl)
 		if !ok || g.Tok != token.VAR {
-			out = append(out, d)
+			rest = append(rest, d)
 			continue
 		}
 		var keep []ast.Spec
@@ -508,73 +510,58 @@ func (st *state) moveGenericVars(sc *splitCell, decls []ast.Decl, rw *rewriter) 
 			for _, id := range spec.Names {
 				movedNames[id.Name] = true
 			}
-			moved = append(moved, &ast.DeclStmt{Decl: &ast.GenDecl{Doc: g.Doc, TokPos: spec.Pos(), Tok: token.VAR, Specs: []ast.Spec{spec}}})
+			early.List = append(early.List, &ast.DeclStmt{Decl: &ast.GenDecl{Doc: g.Doc, TokPos: spec.Pos(), Tok: token.VAR, Specs: []ast.Spec{spec}}})
 		}
 		if len(keep) > 0 {
 			g.Specs = keep
-			out = append(out, g)
+			rest = append(rest, g)
 		}
 	}
-	if len(moved) == 0 {
-		return decls
+	if len(early.List) == 0 {
+		return decls, early, nil
 	}
-	if sc.stmts == nil {
-		sc.stmts = &ast.BlockStmt{}
-	}
-	// Views are different files: compare cell line:column, not Pos.
-	before := func(a, b ast.Stmt) bool {
-		pa, pb := st.fset.Position(a.Pos()), st.fset.Position(b.Pos())
-		return pa.Line < pb.Line || pa.Line == pb.Line && pa.Column < pb.Column
-	}
-	list := make([]ast.Stmt, 0, len(sc.stmts.List)+len(moved))
-	rest := sc.stmts.List
-	for _, m := range moved {
-		for len(rest) > 0 && before(rest[0], m) {
-			list, rest = append(list, rest[0]), rest[1:]
+	// Declarations that use a moved name wait, until none is left to add.
+	for changed := true; changed; {
+		changed = false
+		remaining := rest[:0:0]
+		for _, d := range rest {
+			if !uses(d) {
+				remaining = append(remaining, d)
+				continue
+			}
+			late = append(late, d)
+			changed = true
+			for _, name := range declNames(d) {
+				movedNames[name] = true
+			}
 		}
-		list = append(list, m)
+		rest = remaining
 	}
-	sc.stmts.List = append(list, rest...)
-	return out
+	return rest, early, late
 }
 
-// cellTypeName finds the type a cell declared whose run-time type is t.
-// yaegi builds a cell's struct types with reflect.StructOf, so their values
-// carry no name; each declared type's run-time type is looked up once, by
-// evaluating (*T)(nil), and remembered (a type cannot be redefined). Struct
-// types with the same fields share a run-time type: ambiguous reports it.
-func (st *state) cellTypeName(t reflect.Type) (name string, ambiguous bool) {
-	if t.Kind() != reflect.Struct || t.Name() != "" {
-		return "", false
-	}
-	if st.cellTypes == nil {
-		st.cellTypes = map[string]reflect.Type{}
-	}
-	found := ""
-	for name, d := range st.declared {
-		if d.kind != token.TYPE || strings.HasPrefix(d.typeDef, "[") {
-			continue
+// declNames lists the names a declaration declares (a method declares
+// none at package level).
+func declNames(d ast.Decl) []string {
+	var names []string
+	switch d := d.(type) {
+	case *ast.FuncDecl:
+		if d.Recv == nil {
+			names = append(names, d.Name.Name)
 		}
-		rt, seen := st.cellTypes[name]
-		if !seen {
-			probe := &ast.ExprStmt{X: &ast.CallExpr{
-				Fun:  &ast.ParenExpr{X: &ast.StarExpr{X: ast.NewIdent(name)}},
-				Args: []ast.Expr{ast.NewIdent("nil")},
-			}}
-			v, err := st.h.compileRun(context.Background(), &ast.BlockStmt{List: []ast.Stmt{probe}})
-			if err == nil && v.IsValid() && v.Kind() == reflect.Pointer {
-				rt = v.Type().Elem()
+	case *ast.GenDecl:
+		for _, s := range d.Specs {
+			switch s := s.(type) {
+			case *ast.TypeSpec:
+				names = append(names, s.Name.Name)
+			case *ast.ValueSpec:
+				for _, n := range s.Names {
+					names = append(names, n.Name)
+				}
 			}
-			st.cellTypes[name] = rt
-		}
-		if rt == t {
-			if found != "" {
-				return "", true
-			}
-			found = name
 		}
 	}
-	return found, false
+	return names
 }
 
 // wrapBlockDefines runs inside `func() { ... }()` each top-level compound
@@ -681,4 +668,43 @@ func (st *state) fixedResult(call ast.Expr, i int) ast.Expr {
 		return nil
 	}
 	return d.fixedResults[i]
+}
+
+// cellTypeName finds the type a cell declared whose run-time type is t.
+// yaegi builds a cell's struct types with reflect.StructOf, so their values
+// carry no name; each declared type's run-time type is looked up once, by
+// evaluating (*T)(nil), and remembered (a type cannot be redefined). Struct
+// types with the same fields share a run-time type: ambiguous reports it.
+func (st *state) cellTypeName(t reflect.Type) (name string, ambiguous bool) {
+	if t.Kind() != reflect.Struct || t.Name() != "" {
+		return "", false
+	}
+	if st.cellTypes == nil {
+		st.cellTypes = map[string]reflect.Type{}
+	}
+	found := ""
+	for name, d := range st.declared {
+		if d.kind != token.TYPE || strings.HasPrefix(d.typeDef, "[") {
+			continue
+		}
+		rt, seen := st.cellTypes[name]
+		if !seen {
+			probe := &ast.ExprStmt{X: &ast.CallExpr{
+				Fun:  &ast.ParenExpr{X: &ast.StarExpr{X: ast.NewIdent(name)}},
+				Args: []ast.Expr{ast.NewIdent("nil")},
+			}}
+			v, err := st.h.compileRun(context.Background(), &ast.BlockStmt{List: []ast.Stmt{probe}})
+			if err == nil && v.IsValid() && v.Kind() == reflect.Pointer {
+				rt = v.Type().Elem()
+			}
+			st.cellTypes[name] = rt
+		}
+		if rt == t {
+			if found != "" {
+				return "", true
+			}
+			found = name
+		}
+	}
+	return found, false
 }

@@ -42,6 +42,7 @@ func TestGenericDefines(t *testing.T) {
 		{"fixed result type, single", []string{"func check[T any](x T) error { return nil }", "e := check(1)\ne == nil"}, "true"},
 		{"nil interface with the type written", []string{"func same[T any](x T) T { return x }", "var e error = same(error(nil))\ne == nil"}, "true"},
 		{"var group", []string{"xs := []int{4, 9}\nvar (\n\tn = 1\n\thi = slices.Max(xs)\n)\nn + hi"}, "10"},
+		{"function using a generic var of its cell", []string{"xs := []float64{1, 3, 2}", "func top() float64 { return hi + 1 }\nvar hi = slices.Max(xs)\nvar twice = top() * 2\ntwice"}, "8"},
 		{"inside a block", []string{"xs := []float64{1, 3, 2}\nvar got float64\nif true {\n\thi := slices.Max(xs)\n\tgot = hi\n}\ngot"}, "3"},
 	}
 	for _, c := range cases {
