@@ -2,7 +2,10 @@ package rbm
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
+
+	"gonum.org/v1/gonum/mat"
 
 	"github.com/gophys/gophys/physnn"
 	"github.com/gophys/gophys/physnn/sim"
@@ -402,22 +405,82 @@ func TestDBN(t *testing.T) {
 	}
 }
 
+// cdSizes are the benchmark sizes: the notes' CPU toy and Mehta–Schwab's
+// first layer (on 2,000 rows; an epoch on 20,000 takes ten times as long).
+var cdSizes = []struct {
+	name                  string
+	visible, hidden, rows int
+}{
+	{"256x64,5000rows", 256, 64, 5000},
+	{"1600x400,2000rows", 1600, 400, 2000},
+}
+
+// BenchmarkCD1Epoch times one CD-1 epoch (batch 100) of the physnn RBM,
+// without the per-epoch monitoring of Train.
 func BenchmarkCD1Epoch(b *testing.B) {
-	for _, size := range []struct {
-		name            string
-		visible, hidden int
-		rows            int
-	}{
-		{"256x64,5000rows", 256, 64, 5000},
-		{"1600x400,2000rows", 1600, 400, 2000},
-	} {
+	for _, size := range cdSizes {
 		b.Run(size.name, func(b *testing.B) {
-			data := physnn.NewRNG(1).Bernoulli(0.5, size.rows, size.visible)
+			data := physnn.NewRNG(1).Bernoulli(0.5, size.rows, size.visible).Data()
 			r, _ := New(size.visible, size.hidden, Binary, 1)
+			cfg, _ := Config{BatchSize: 100}.withDefaults()
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := r.Train(data, Config{Epochs: 1, BatchSize: 100, LearningRate: 0.01}); err != nil {
-					b.Fatal(err)
+				for lo := 0; lo < size.rows; lo += 100 {
+					batch := physnn.New(data[lo*size.visible:(lo+100)*size.visible], 100, size.visible)
+					if err := r.step(batch, cfg); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkCD1EpochGonum is the same epoch written with plain gonum mat
+// (float64, sampling and the weight update as in RBM.step; the O(n)
+// bias and momentum updates are left out), for comparison.
+func BenchmarkCD1EpochGonum(b *testing.B) {
+	for _, size := range cdSizes {
+		b.Run(size.name, func(b *testing.B) {
+			nv, nh, bs := size.visible, size.hidden, 100
+			data := physnn.NewRNG(1).Bernoulli(0.5, size.rows, nv).Float64()
+			rng := rand.New(rand.NewPCG(1, 2))
+			w := mat.NewDense(nv, nh, nil)
+			for i := 0; i < nv; i++ {
+				for j := 0; j < nh; j++ {
+					w.Set(i, j, 0.01*rng.NormFloat64())
+				}
+			}
+			bv, bh := make([]float64, nv), make([]float64, nh)
+			var m0, h0, pv, v1, m1, pos, neg mat.Dense
+			sigmoidRows := func(m *mat.Dense, bias []float64) {
+				m.Apply(func(_, j int, x float64) float64 { return 1 / (1 + math.Exp(-(x + bias[j]))) }, m)
+			}
+			sample := func(dst, p *mat.Dense) {
+				dst.Apply(func(_, _ int, x float64) float64 {
+					if rng.Float64() < x {
+						return 1
+					}
+					return 0
+				}, p)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				for lo := 0; lo < size.rows; lo += bs {
+					v0 := mat.NewDense(bs, nv, data[lo*nv:(lo+bs)*nv])
+					m0.Mul(v0, w)
+					sigmoidRows(&m0, bh)
+					sample(&h0, &m0)
+					pv.Mul(&h0, w.T())
+					sigmoidRows(&pv, bv)
+					sample(&v1, &pv)
+					m1.Mul(&v1, w)
+					sigmoidRows(&m1, bh)
+					pos.Mul(v0.T(), &m0)
+					neg.Mul(v1.T(), &m1)
+					pos.Sub(&pos, &neg)
+					pos.Scale(0.01/float64(bs), &pos)
+					w.Add(w, &pos)
 				}
 			}
 		})
