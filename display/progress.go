@@ -1,6 +1,7 @@
 package display
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -211,7 +212,9 @@ func (p *Progress) OnEpoch(e train.EpochInfo) error {
 }
 
 // OnEnd implements train.Callback: it sends the final state, "done",
-// "stopped" when training ended early, or "error" with err's text.
+// "stopped" when training ended early or was interrupted, or "error" with
+// err's text. A Progress reports one run: after OnEnd it ignores further
+// events.
 func (p *Progress) OnEnd(h *train.History, err error) {
 	_ = p.finishWith(err, h != nil && h.StoppedEarly)
 }
@@ -224,6 +227,10 @@ func (p *Progress) finishWith(err error, stopped bool) error {
 	}
 	p.finished = true
 	switch {
+	case errors.Is(err, train.ErrInterrupted):
+		// The user interrupted the kernel: a stop, not a failure; the
+		// text says where it stopped.
+		p.status, p.errText = "stopped", err.Error()
 	case err != nil:
 		p.status, p.errText = "error", err.Error()
 	case stopped:

@@ -17,10 +17,11 @@ type ProgressPayload struct {
 	// Title labels the display; may be empty.
 	Title string `json:"title,omitempty"`
 	// Status is "running" while work goes on, then "done" (finished),
-	// "stopped" (ended early, cleanly: early stopping or a callback) or
-	// "error" (see Error).
+	// "stopped" (ended early: early stopping, a callback, or an interrupt
+	// from the kernel) or "error" (see Error).
 	Status string `json:"status"`
-	// Error is the error text when Status is "error"; plain text, never HTML.
+	// Error says why when Status is "error", or "stopped" by an interrupt;
+	// plain text, never HTML.
 	Error string `json:"error,omitempty"`
 	// Current counts the units done; Total the units planned, 0 when unknown
 	// (the renderer then shows a count without a bar).

@@ -3,7 +3,10 @@ package display
 import (
 	"bytes"
 	"encoding/json"
+	"encoding/xml"
 	"errors"
+	"fmt"
+	"io"
 	"math"
 	"strings"
 	"sync"
@@ -80,6 +83,7 @@ func TestProgressThrottlesAndSendsFinalState(t *testing.T) {
 		{"slow steps", 2, 5, time.Second, false, nil, "done", 1 + 10 + 1},
 		{"early stop", 3, 10, 10 * time.Millisecond, true, nil, "stopped", 1 + 2 + 1},
 		{"error", 1, 3, time.Millisecond, false, errors.New("train: loss is NaN <at> step 3"), "error", 1 + 1 + 1},
+		{"interrupted", 1, 3, time.Millisecond, false, fmt.Errorf("train: stopped <at> step 3: %w", train.ErrInterrupted), "stopped", 1 + 1 + 1},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -130,6 +134,9 @@ func TestProgressThrottlesAndSendsFinalState(t *testing.T) {
 			html := last.Data[MIMEHTML].(string)
 			if !strings.Contains(html, "<svg") || !strings.Contains(html, "<polyline") {
 				t.Errorf("HTML fallback lacks the SVG curve: %.200s", html)
+			}
+			if err := wellFormed(html); err != nil {
+				t.Errorf("HTML fallback is not well-formed: %v", err)
 			}
 			if strings.Contains(html, "<at>") {
 				t.Errorf("HTML fallback does not escape the error text")
@@ -323,5 +330,69 @@ func TestFormatSeconds(t *testing.T) {
 				t.Errorf("formatSeconds(%v) = %q, want %q", tc.s, got, tc.want)
 			}
 		})
+	}
+}
+
+func TestProgressGolden(t *testing.T) {
+	cases := []struct {
+		name  string
+		run   func(p *Progress, clock *fakeClock)
+		final bool
+	}{
+		{"progress_running_log_y", func(p *Progress, clock *fakeClock) {
+			for s := 1; s <= 6; s++ {
+				clock.advance(500 * time.Millisecond)
+				_ = p.OnStep(train.StepInfo{Epoch: 1 + (s-1)/3, Step: s, Batch: 1 + (s-1)%3, Batches: 3, Loss: math.Pow(10, -float64(s)/2)})
+			}
+			_ = p.OnEpoch(train.EpochInfo{Epoch: 2, Epochs: 4, Steps: 6, TrainLoss: 0.01, ValLoss: 0.02, Metrics: map[string]float64{"acc": 0.9}})
+		}, false},
+		{"progress_done", func(p *Progress, clock *fakeClock) {
+			for s := 1; s <= 12; s++ {
+				clock.advance(250 * time.Millisecond)
+				_ = p.OnStep(train.StepInfo{Epoch: 1 + (s-1)/3, Step: s, Batch: 1 + (s-1)%3, Batches: 3, Loss: 2 - float64(s)/10})
+			}
+			p.OnEnd(&train.History{}, nil)
+		}, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := &recordingPublisher{}
+			withPublisher(t, rec)
+			clock := &fakeClock{t: time.Unix(1e9, 0)}
+			p := newProgress(ProgressConfig{Title: "fit <mlp>", Epochs: 4}, clock.now)
+			tc.run(p, clock)
+			p.mu.Lock()
+			b := p.bundle()
+			p.mu.Unlock()
+			raw, err := json.Marshal(b.Data[MIMEProgress])
+			if err != nil {
+				t.Fatal(err)
+			}
+			var wire any
+			if err := json.Unmarshal(raw, &wire); err != nil {
+				t.Fatal(err)
+			}
+			got := normalize(t, b)
+			got["data"].(map[string]any)[MIMEProgress] = wire
+			checkGolden(t, tc.name, got)
+			if pl := p.Payload(); pl.LogY != !tc.final {
+				t.Errorf("LogY = %v; want it only for losses spanning more than two decades", pl.LogY)
+			}
+		})
+	}
+}
+
+// wellFormed reports whether s parses as XML, which the HTML fallback (with
+// its inline SVG) is written to be.
+func wellFormed(s string) error {
+	d := xml.NewDecoder(strings.NewReader(s))
+	for {
+		_, err := d.Token()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
 	}
 }
