@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"runtime"
 	"sync"
 	"testing"
 
@@ -38,6 +39,9 @@ type fakeComm struct {
 func (c *fakeComm) ID() string { return c.id }
 
 func (c *fakeComm) Send(data map[string]any, buffers [][]byte) error {
+	// Yield first, as a real transport may, so tests see interleavings of
+	// concurrent senders.
+	runtime.Gosched()
 	c.f.mu.Lock()
 	defer c.f.mu.Unlock()
 	if c.closed {

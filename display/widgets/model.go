@@ -66,6 +66,11 @@ type model struct {
 	label string // the Python-style class name for text/plain
 	comm  Comm
 
+	// sendMu keeps each change and its message together, so two goroutines
+	// changing the widget at once cannot leave the frontend on the older
+	// value. Callbacks run outside it, so they may change the widget again.
+	sendMu sync.Mutex
+
 	mu        sync.Mutex
 	state     map[string]any
 	convert   map[string]converter
@@ -154,17 +159,21 @@ func (m *model) get(key string) any {
 // set changes keys from the kernel side: it sends an update with the keys
 // whose values differ and runs their observers.
 func (m *model) set(changes map[string]any) error {
+	m.sendMu.Lock()
 	changed, err := m.apply(changes)
+	if err == nil && len(changed) > 0 {
+		err = m.comm.Send(map[string]any{"method": "update", "state": changed, "buffer_paths": []any{}}, nil)
+		if err != nil {
+			err = fmt.Errorf("widgets: update %s: %w", m.label, err)
+		}
+	}
+	m.sendMu.Unlock()
 	if err != nil {
 		return err
 	}
-	if len(changed) == 0 {
-		return nil
+	if len(changed) > 0 {
+		m.notify(changed)
 	}
-	if err := m.comm.Send(map[string]any{"method": "update", "state": changed, "buffer_paths": []any{}}, nil); err != nil {
-		return fmt.Errorf("widgets: update %s: %w", m.label, err)
-	}
-	m.notify(changed)
 	return nil
 }
 
@@ -265,8 +274,10 @@ func (m *model) handleUpdate(c Comm, data map[string]any) {
 		return
 	}
 	// Protocol 2.1.0: echo what was accepted so other frontends follow.
+	m.sendMu.Lock()
 	_ = c.Send(map[string]any{"method": "echo_update", "state": accepted, "buffer_paths": []any{}}, nil)
 	changed, err := m.apply(values)
+	m.sendMu.Unlock()
 	if err != nil {
 		return
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/gophys/gophys/display"
@@ -520,5 +521,41 @@ func TestInteractMergesChangesWhileRendering(t *testing.T) {
 	out := outputsOf(t, f.take(), in.Output.ID())
 	if got := out[0].(map[string]any)["data"].(map[string]any)["text/plain"]; got != "5" {
 		t.Errorf("final output %v, want 5", got)
+	}
+}
+
+func TestConcurrentChangesLeaveFrontendInSync(t *testing.T) {
+	f, _, _ := setup(t)
+	s, err := NewIntSlider("x", 0, 1000, 1, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var calls sync.WaitGroup
+	s.OnChange(func(int) {})
+	for g := range 8 {
+		calls.Add(1)
+		go func() {
+			defer calls.Done()
+			for i := range 50 {
+				if g%2 == 0 {
+					_ = s.SetValue(g*100 + i)
+				} else {
+					f.frontendMsg(t, s.ID(), map[string]any{"method": "update", "state": map[string]any{"value": float64(g*100 + i)}})
+				}
+			}
+		}()
+	}
+	calls.Wait()
+	// The frontend's view is the value of the last update or echo_update.
+	var last any
+	for _, e := range f.take() {
+		if st, ok := e.data["state"].(map[string]any); ok && e.id == s.ID() {
+			if v, ok := st["value"]; ok {
+				last = v
+			}
+		}
+	}
+	if got, _ := toInt(last); got != s.Value() {
+		t.Errorf("the frontend was last told %v, the kernel holds %d", last, s.Value())
 	}
 }
