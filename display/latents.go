@@ -272,9 +272,12 @@ func (t *LatentTable) HTML() string {
 	if pl.Title != "" {
 		b.WriteString(`<caption style="font-weight:bold">` + html.EscapeString(pl.Title) + `</caption>`)
 	}
-	b.WriteString(`<thead><tr><th>latent</th><th>mean</th><th>σ</th><th>KL</th><th>Var(μ)</th><th>active</th>`)
+	b.WriteString(`<thead><tr>`)
+	for _, h := range []string{"latent", "mean", "σ", "KL", "Var(μ)", "active"} {
+		b.WriteString(`<th style="` + latentCellPadding + `">` + h + `</th>`)
+	}
 	for _, p := range pl.Parameters {
-		b.WriteString(`<th>r (R²) ` + html.EscapeString(p) + `</th>`)
+		b.WriteString(`<th style="` + latentCellPadding + `">r (R²) ` + html.EscapeString(p) + `</th>`)
 	}
 	b.WriteString("</tr></thead><tbody>")
 	for _, r := range pl.Latents {
@@ -283,14 +286,14 @@ func (t *LatentTable) HTML() string {
 		if r.Active {
 			style, active = `font-weight:bold;background:#e6f4e6`, "yes"
 		}
-		b.WriteString(`<tr style="` + style + `"><td>` + html.EscapeString(r.Name) + `</td>`)
+		b.WriteString(`<tr style="` + style + `"><td style="` + latentCellPadding + `">` + html.EscapeString(r.Name) + `</td>`)
 		for _, v := range []Number{r.Mean, r.Std, r.KL, r.Activity} {
-			b.WriteString(`<td style="text-align:right">` + formatNumber(v) + `</td>`)
+			b.WriteString(`<td style="text-align:right;` + latentCellPadding + `">` + formatNumber(v) + `</td>`)
 		}
-		b.WriteString(`<td>` + active + `</td>`)
+		b.WriteString(`<td style="` + latentCellPadding + `">` + active + `</td>`)
 		for p := range pl.Parameters {
 			r2 := float64(r.R2[p])
-			cell := `text-align:right`
+			cell := `text-align:right;` + latentCellPadding
 			if !math.IsNaN(r2) {
 				// Tint from white (R² = 0) to blue (R² = 1).
 				cell += fmt.Sprintf(";background:rgba(31,119,180,%.2f)", 0.6*r2)
@@ -305,6 +308,10 @@ func (t *LatentTable) HTML() string {
 	b.WriteString("</tbody></table>")
 	return b.String()
 }
+
+// latentCellPadding spaces the HTML table's cells; inline, since notebook
+// frontends may strip <style> elements from outputs.
+const latentCellPadding = "padding:2px 8px"
 
 // String renders the table as aligned text, active latents marked with *.
 func (t *LatentTable) String() string {

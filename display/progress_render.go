@@ -25,7 +25,7 @@ const textBarWidth = 30
 
 // progressText renders a payload as one line of text:
 //
-//	training [#########.....................] 30% 150/500 steps · epoch 3/10 · train loss 0.41 · 4s, ETA 9s
+//	training [#########.....................]  30% 150/500 steps · epoch 3/10 · train loss 0.41 · 4.0s, ETA 9.3s
 func progressText(pl ProgressPayload) string {
 	var b strings.Builder
 	if pl.Title != "" {
@@ -33,10 +33,19 @@ func progressText(pl ProgressPayload) string {
 		b.WriteByte(' ')
 	}
 	if pl.Total > 0 {
-		frac := math.Min(1, math.Max(0, float64(pl.Current)/float64(pl.Total)))
-		filled := int(frac * textBarWidth)
-		fmt.Fprintf(&b, "[%s%s] %3d%% %d/%d %ss", strings.Repeat("#", filled), strings.Repeat(".", textBarWidth-filled),
-			int(frac*100), pl.Current, pl.Total, pl.Unit)
+		filled := int(progressFraction(pl) * textBarWidth)
+		b.WriteString("[" + strings.Repeat("#", filled) + strings.Repeat(".", textBarWidth-filled) + "] ")
+	}
+	b.WriteString(progressStatus(pl))
+	return b.String()
+}
+
+// progressStatus is the status line without title and bar:
+// " 30% 150/500 steps · epoch 3/10 · train loss 0.41 · 4.0s, ETA 9.3s".
+func progressStatus(pl ProgressPayload) string {
+	var b strings.Builder
+	if pl.Total > 0 {
+		fmt.Fprintf(&b, "%3d%% %d/%d %ss", int(progressFraction(pl)*100), pl.Current, pl.Total, pl.Unit)
 	} else {
 		fmt.Fprintf(&b, "%d %ss", pl.Current, pl.Unit)
 	}
@@ -56,8 +65,20 @@ func progressText(pl ProgressPayload) string {
 		fmt.Fprintf(&b, " · error: %s", pl.Error)
 	default:
 		b.WriteString(" · " + pl.Status)
+		if pl.Error != "" {
+			b.WriteString(": " + pl.Error)
+		}
 	}
 	return b.String()
+}
+
+// progressFraction is the share done, in [0, 1]; 0 when the total is
+// unknown.
+func progressFraction(pl ProgressPayload) float64 {
+	if pl.Total <= 0 {
+		return 0
+	}
+	return math.Min(1, math.Max(0, float64(pl.Current)/float64(pl.Total)))
 }
 
 // progressHTML renders a payload as a bar, a status line and an inline SVG
@@ -65,10 +86,8 @@ func progressText(pl ProgressPayload) string {
 // any frontend, and in exported reports, without the gophys extension.
 func progressHTML(pl ProgressPayload) string {
 	var b strings.Builder
-	frac := 0.0
-	if pl.Total > 0 {
-		frac = math.Min(1, math.Max(0, float64(pl.Current)/float64(pl.Total)))
-	} else if pl.Status != "running" {
+	frac := progressFraction(pl)
+	if pl.Total <= 0 && pl.Status != "running" {
 		frac = 1
 	}
 	color := "#1f77b4"
@@ -87,11 +106,7 @@ func progressHTML(pl ProgressPayload) string {
 	}
 	fmt.Fprintf(&b, `<div style="background:#e0e0e0;border-radius:3px;height:12px;margin:3px 0">`+
 		`<div style="background:%s;width:%.1f%%;height:100%%;border-radius:3px"></div></div>`, color, 100*frac)
-	// The status line is the text rendering minus the title, which is
-	// already shown above the bar.
-	status := pl
-	status.Title = ""
-	b.WriteString(`<div>` + html.EscapeString(progressText(status)) + `</div>`)
+	b.WriteString(`<div>` + html.EscapeString(strings.TrimSpace(progressStatus(pl))) + `</div>`)
 	b.WriteString(progressSVG(pl))
 	b.WriteString(`</div>`)
 	return b.String()
