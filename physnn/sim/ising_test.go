@@ -267,11 +267,9 @@ func TestCorrelationAndDatasets(t *testing.T) {
 }
 
 // TestDatasetSpeed asserts the issue's "20,000 40×40 samples at T_c in
-// seconds".
+// seconds, not minutes": about 1.3 s on an idle core here; the bound leaves
+// room for a machine shared with other builds.
 func TestDatasetSpeed(t *testing.T) {
-	if testing.Short() {
-		t.Skip("timing")
-	}
 	start := time.Now()
 	x, err := IsingConfigurations(CriticalTemperature, DatasetConfig{L: 40, Samples: 20000, Seed: 1})
 	if err != nil {
@@ -279,7 +277,7 @@ func TestDatasetSpeed(t *testing.T) {
 	}
 	elapsed := time.Since(start)
 	t.Logf("20000 40×40 samples at T_c: %v (%d values)", elapsed, x.Len())
-	if elapsed > 10*time.Second {
+	if elapsed > 30*time.Second {
 		t.Errorf("took %v, want seconds", elapsed)
 	}
 }
