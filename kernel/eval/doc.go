@@ -118,10 +118,10 @@
 //     runs as a statement before the cell's statements, and declarations
 //     using it compile after it, so a method using it cannot be declared in
 //     the cell of its type.
-//   - The split costs one more compile: a cell of one generic define takes
-//     ~0.5 ms instead of ~0.1 ms and retains ~0.4 KiB more than the same
-//     call assigned to a declared variable (yaegi's instantiation of the
-//     generic call itself retains ~1.4 KiB either way).
+//   - The split costs one more compile: a cell of one generic define took
+//     0.26-0.47 ms instead of ~0.11 ms here and retains ~0.4 KiB more than
+//     the same call assigned to a declared variable (yaegi's instantiation
+//     of the generic call itself retains ~1.4 KiB either way).
 //   - A multi-value define in a nested block of a top-level statement that
 //     also contains return or goto still fails in yaegi ("undefined").
 //   - `var x T = y` in a declaration, with y a variable of an earlier cell,
