@@ -8,8 +8,9 @@
 //	data, _ := sim.Pendulum(sim.PendulumConfig{Samples: 20000, Seed: 1})
 //	model, _ := scinet.New(scinet.Config{Observation: 50, Question: 1, Answer: 1, Latents: 3,
 //		Encoder: []int{64, 32}, Decoder: []int{64, 32}, Seed: 1})
-//	hist, err := scinet.Train(model, data, scinet.TrainConfig{Epochs: 100, Beta: 1e-3})
+//	hist, opt, err := scinet.Train(model, data, scinet.TrainConfig{Epochs: 600, Beta: 1e-3})
 //	a, err := scinet.Analyze(model, fresh)   // latent table, R², RMS error
+//	err = scinet.Save("pendulum.ckpt", model, opt)
 //
 // # Model
 //
