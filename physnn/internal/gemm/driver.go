@@ -3,6 +3,7 @@ package gemm
 import (
 	"runtime"
 	"sync"
+	"unsafe"
 )
 
 // matrix is a read-only view of op(X): element (i, j) is data[i*rs+j*cs].
@@ -199,14 +200,11 @@ func packA[T float32 | float64](dst []T, a matrix[T], i0, mb, p0, kb, mr int) {
 		panel := dst[ir*kb : ir*kb+mr*kb]
 		rows := min(mr, mb-ir)
 		if a.cs == 1 {
-			// Rows of A are contiguous: read each row once, scatter by mr.
-			for r := 0; r < rows; r++ {
-				src := a.data[(i0+ir+r)*a.rs+p0:]
-				src = src[:kb]
-				for p, v := range src {
-					panel[p*mr+r] = v
-				}
-			}
+			// Rows of A are contiguous: a strided gather into contiguous
+			// panel steps (see gatherPanel).
+			first := (i0+ir)*a.rs + p0
+			_ = a.data[first : (i0+ir+rows-1)*a.rs+p0+kb] // bounds of every read
+			gatherPanel(panel, &a.data[first], a.rs, rows, kb, mr)
 		} else {
 			// Aᵀ stored: the mr values of one k step are contiguous.
 			for p := 0; p < kb; p++ {
@@ -236,19 +234,43 @@ func packB[T float32 | float64](dst []T, b matrix[T], p0, kb, j0, nb, nr int) {
 				copy(panel[p*nr:p*nr+cols], src[:cols])
 			}
 		} else {
-			// Bᵀ stored: a column of B is contiguous; scatter by nr.
-			for j := 0; j < cols; j++ {
-				src := b.data[(j0+jr+j)*b.cs+p0:]
-				src = src[:kb]
-				for p, v := range src {
-					panel[p*nr+j] = v
-				}
-			}
+			// Bᵀ stored: a column of B is contiguous (see gatherPanel).
+			first := (j0+jr)*b.cs + p0
+			_ = b.data[first : (j0+jr+cols-1)*b.cs+p0+kb] // bounds of every read
+			gatherPanel(panel, &b.data[first], b.cs, cols, kb, nr)
 		}
 		if cols < nr {
 			for p := 0; p < kb; p++ {
 				clear(panel[p*nr+cols : p*nr+nr])
 			}
+		}
+	}
+}
+
+// gatherPanel fills panel[p*width+r] = src[r*stride+p] for r < lines and
+// p < steps: it packs lines contiguous source lines of length steps into
+// interleaved panel steps. The caller has bounds-checked the source range
+// (and panel holds steps·width elements), so the inner loop reads through
+// unsafe pointers: with per-element bounds checks packing took as long as
+// the multiply-adds of a 64³ product.
+func gatherPanel[T float32 | float64](panel []T, src *T, stride, lines, steps, width int) {
+	line := func(r int) []T {
+		return unsafe.Slice((*T)(unsafe.Add(unsafe.Pointer(src), uintptr(r*stride)*unsafe.Sizeof(*src))), steps)
+	}
+	r := 0
+	// Four lines at a time: four sequential read streams, and each panel
+	// step gets four adjacent values with one bounds check.
+	for ; r+4 <= lines; r += 4 {
+		s0 := line(r)
+		s1, s2, s3 := line(r + 1)[:len(s0)], line(r + 2)[:len(s0)], line(r + 3)[:len(s0)]
+		for p := range s0 {
+			d := panel[p*width+r : p*width+r+4 : p*width+r+4]
+			d[0], d[1], d[2], d[3] = s0[p], s1[p], s2[p], s3[p]
+		}
+	}
+	for ; r < lines; r++ {
+		for p, v := range line(r) {
+			panel[p*width+r] = v
 		}
 	}
 }
