@@ -18,6 +18,10 @@ type Widget interface {
 	Display() error
 	// Close closes the widget's comm; the frontend removes its views.
 	Close() error
+	// SetLayout sets CSS properties of the widget's Layout model, named as
+	// ipywidgets names them: "width": "600px", "height", "margin",
+	// "border", "display", "flex_flow" and the others of LayoutModel.
+	SetLayout(properties map[string]string) error
 	base() *model
 }
 
@@ -36,6 +40,27 @@ func (w widget) Display() error { return w.m.display() }
 
 // Close closes the widget's comm, with its layout and style models.
 func (w widget) Close() error { return w.m.close() }
+
+// SetLayout sets CSS properties of the widget's Layout model, such as
+// "width": "600px"; an empty value restores the default.
+func (w widget) SetLayout(properties map[string]string) error {
+	layout := w.m.layout()
+	if layout == nil {
+		return fmt.Errorf("widgets: %s has no layout", w.m.label)
+	}
+	changes := make(map[string]any, len(properties))
+	for k, v := range properties {
+		if k == "" || k[0] == '_' {
+			return fmt.Errorf("widgets: %q is not a layout property", k)
+		}
+		if v == "" {
+			changes[k] = nil // null is LayoutModel's default for every property
+		} else {
+			changes[k] = v
+		}
+	}
+	return layout.set(changes)
+}
 
 func (w widget) base() *model { return w.m }
 

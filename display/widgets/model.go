@@ -139,6 +139,18 @@ func openDOMWidget(spec modelSpec, label string, state map[string]any, style *mo
 	return m, nil
 }
 
+// layout returns the widget's Layout model, or nil.
+func (m *model) layout() *model {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, o := range m.owned {
+		if o.spec == layoutSpec {
+			return o
+		}
+	}
+	return nil
+}
+
 // fullState copies the state for request_state and request_states.
 func (m *model) fullState() map[string]any {
 	m.mu.Lock()

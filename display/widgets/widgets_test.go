@@ -559,3 +559,24 @@ func TestConcurrentChangesLeaveFrontendInSync(t *testing.T) {
 		t.Errorf("the frontend was last told %v, the kernel holds %d", last, s.Value())
 	}
 }
+
+func TestSetLayout(t *testing.T) {
+	f, _, _ := setup(t)
+	s, err := NewFloatSlider("b", 0, 1, 0.1, 0.5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.take()
+	if err := s.SetLayout(map[string]string{"width": "600px"}); err != nil {
+		t.Fatal(err)
+	}
+	// c1 is the slider's Layout model, opened first.
+	checkEvents(t, f.take(), []event{{kind: "msg", id: "c1", data: map[string]any{"method": "update", "state": map[string]any{"width": "600px"}, "buffer_paths": []any{}}}})
+	if err := s.SetLayout(map[string]string{"width": ""}); err != nil {
+		t.Fatal(err)
+	}
+	checkEvents(t, f.take(), []event{{kind: "msg", id: "c1", data: map[string]any{"method": "update", "state": map[string]any{"width": nil}, "buffer_paths": []any{}}}})
+	if err := s.SetLayout(map[string]string{"_model_name": "X"}); err == nil {
+		t.Error("SetLayout accepted _model_name")
+	}
+}
