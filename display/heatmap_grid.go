@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"image/png"
 	"math"
 
 	"gonum.org/v1/plot/palette"
@@ -55,7 +54,7 @@ func ImageGrid(tiles [][][]float64, opt ImageGridOptions) (Bundle, error) {
 		return Bundle{}, err
 	}
 	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
+	if err := fastPNG.Encode(&buf, img); err != nil {
 		return Bundle{}, fmt.Errorf("display: encode image grid PNG: %w", err)
 	}
 	b := img.Bounds()
