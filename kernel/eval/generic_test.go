@@ -27,6 +27,8 @@ func TestGenericDefines(t *testing.T) {
 		{"var with interface type", []string{"func same[T any](x T) T { return x }", "var e error = same(errors.New(\"bad\"))\ne.Error()"}, "bad"},
 		{"generic call in an expression", []string{"xs := []float64{1, 3, 2}", "c := slices.Max(xs) + 0.5\nvar check float64\ncheck = c\ncheck"}, "3.5"},
 		{"several values", []string{"xs := []float64{1, 3, 2}", "d, n := slices.Max(xs), 7\nvar check float64\ncheck = d\ncheck + float64(n)"}, "10"},
+		{"two generic values", []string{"xs := []float64{1, 3, 2}", "d, e := slices.Max(xs), slices.Min(xs)\nd - e"}, "2"},
+		{"generic call inside a literal", []string{"xs := []float64{1, 3, 2}", "p := []float64{slices.Max(xs), 0}\nvar check []float64\ncheck = p\ncheck"}, "[3 0]"},
 		{"several results", []string{"xs := []int{1, 3, 5}", "i, found := slices.BinarySearch(xs, 5)\nvar check bool\ncheck = found\nfmt.Sprint(i, check)"}, "2 true"},
 		{"user generic from an earlier cell", []string{"func twice[T any](x T) []T { return []T{x, x} }", "g := twice(3)\nvar check []int\ncheck = g\ncheck"}, "[3 3]"},
 		{"user generic from the same cell", []string{"func twice[T any](x T) []T { return []T{x, x} }\ng := twice(\"a\")\nvar check []string\ncheck = g\ncheck"}, "[a a]"},
