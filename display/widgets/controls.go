@@ -133,9 +133,9 @@ var sliderStyleSpec = styleSpec("SliderStyleModel")
 // IntSlider is a slider over integers (ipywidgets IntSlider).
 type IntSlider struct{ widget }
 
-// NewIntSlider shows nothing yet: it opens a slider from min to max in steps
-// of step starting at value (clamped into range). Call Display, or make it a
-// cell's final value, to show it.
+// NewIntSlider opens a slider from min to max in steps of step, starting at
+// value (clamped into range). Like every constructor here it shows nothing
+// yet: call Display, or make the widget a cell's final value.
 func NewIntSlider(description string, min, max, step, value int) (*IntSlider, error) {
 	if min > max || step <= 0 {
 		return nil, fmt.Errorf("widgets: IntSlider %q needs min <= max and step > 0, got min %d, max %d, step %d", description, min, max, step)
