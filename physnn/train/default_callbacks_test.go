@@ -1,6 +1,12 @@
 package train
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/gophys/gophys/physnn"
+	"github.com/gophys/gophys/physnn/nn"
+	"github.com/gophys/gophys/physnn/optim"
+)
 
 func TestWithDefaultCallbacks(t *testing.T) {
 	user := CallbackFuncs{}
@@ -31,5 +37,31 @@ func TestWithDefaultCallbacks(t *testing.T) {
 				t.Errorf("the user's Callbacks slice was appended to in place")
 			}
 		})
+	}
+}
+
+// TestFitRunsDefaultCallbacks checks that Fit adds the registered default
+// callbacks to the run (the kernel's live progress depends on it) and leaves
+// the caller's Config untouched.
+func TestFitRunsDefaultCallbacks(t *testing.T) {
+	epochs := 0
+	SetDefaultCallbacks(func(cfg Config) []Callback {
+		return []Callback{CallbackFuncs{Epoch: func(EpochInfo) error { epochs++; return nil }}}
+	})
+	t.Cleanup(func() { SetDefaultCallbacks(nil) })
+
+	rng := physnn.NewRNG(1)
+	model := nn.NewDense(1, 1, rng)
+	opt := optim.NewSGD(model.Parameters(), optim.SGDConfig{LR: 0.1})
+	data := NewTensorDataset(rng.Normal(0, 1, 8, 1), rng.Normal(0, 1, 8, 1))
+	cfg := Config{Epochs: 3}
+	if _, err := Fit(model, opt, data, cfg); err != nil {
+		t.Fatal(err)
+	}
+	if epochs != 3 {
+		t.Errorf("default callback saw %d epochs, want 3", epochs)
+	}
+	if len(cfg.Callbacks) != 0 {
+		t.Errorf("Fit changed the caller's Config.Callbacks: %v", cfg.Callbacks)
 	}
 }

@@ -101,6 +101,7 @@ type Config struct {
 // numbers, never tensors.
 func Fit(model nn.Layer, opt optim.Optimizer, data Dataset, cfg Config) (hist *History, err error) {
 	hist = &History{Metrics: map[string][]float64{}, BestEpoch: 0, BestLoss: math.Inf(1)}
+	cfg.Callbacks = withDefaultCallbacks(cfg)
 	r := &run{model: model, opt: opt, data: data, cfg: cfg, hist: hist, start: time.Now()}
 	defer func() {
 		if rec := recover(); rec != nil {
