@@ -11,7 +11,7 @@ REPORTS := $(CURDIR)/build/reports
 # JupyterLab refuses to run as root without --allow-root.
 LAB_ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: all build venv kernelspec lab test test-go test-protocol test-notebooks report bench generate lint clean
+.PHONY: all build venv kernelspec labext lab test test-go test-protocol test-notebooks test-browser report bench generate lint clean
 
 all: build
 
@@ -30,12 +30,25 @@ $(VENV)/.installed: requirements.txt
 kernelspec: build venv
 	$(BIN) install --prefix $(VENV)
 
+## labext: build the @gophys/labext MIME renderers (npm, lock file) and install them into .venv.
+LABEXT     := $(CURDIR)/display/labext
+LABEXT_DIR := $(VENV)/share/jupyter/labextensions/@gophys/labext
+labext: venv $(LABEXT)/node_modules/.installed
+	cd $(LABEXT) && npx tsc && $(VENV)/bin/jupyter-builder build \
+	  --core-package-file "$$($(VPY) -c 'import jupyterlab, os; print(os.path.dirname(jupyterlab.__file__))')/staging/package.json" .
+	rm -rf $(LABEXT_DIR) && mkdir -p $(dir $(LABEXT_DIR)) && cp -r $(LABEXT)/labextension $(LABEXT_DIR)
+	cp $(LABEXT)/install.json $(LABEXT_DIR)/install.json
+$(LABEXT)/node_modules/.installed: $(LABEXT)/package-lock.json
+	cd $(LABEXT) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 ## lab: build, install into .venv and open JupyterLab on notebooks/.
-lab: kernelspec
+lab: kernelspec labext
 	$(VENV)/bin/jupyter lab --notebook-dir=$(CURDIR)/notebooks $(LAB_ROOT_FLAG)
 
-## test: vet, Go tests, the Python protocol suite, and every notebook executed and exported to HTML.
-test: test-go test-protocol test-notebooks
+## test: vet, Go tests, the Python protocol suite, every notebook executed and exported to HTML,
+## and JupyterLab in headless Chromium (screenshot in build/screenshots/).
+test: test-go test-protocol test-notebooks test-browser
 
 test-go:
 	$(GO) vet ./...
@@ -46,6 +59,12 @@ test-protocol: kernelspec
 
 test-notebooks: kernelspec
 	PATH=$(VENV)/bin:$$PATH $(VPY) tests/run_notebooks.py --out $(REPORTS) notebooks
+
+test-browser: kernelspec labext tests/browser/node_modules/.installed
+	node tests/browser/lab.test.mjs
+tests/browser/node_modules/.installed: tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 ## report: execute every notebook once and export it as HTML into build/reports/.
 report: kernelspec

@@ -1,0 +1,362 @@
+// Browser test: a real JupyterLab from the repo's .venv, the gophys kernel, and
+// headless Debian Chromium driven by playwright-core. It runs a notebook that
+// prints, shows a gonum/plot plot and publishes latent-table and progress
+// bundles, then checks what Lab rendered: the text, the PNG at its logical
+// (half-pixel) width, and the DOM of @gophys/labext's renderers (proof that
+// the extension loaded, not the text/html fallback). A screenshot goes to
+// build/screenshots/. A missing Chromium is a failure, never a skip.
+//
+// Usage: node tests/browser/lab.test.mjs   (from anywhere; paths are repo-relative)
+
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const venvBin = path.join(repo, '.venv', 'bin');
+const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+const screenshotDir = path.join(repo, 'build', 'screenshots');
+const deadlineMs = 110_000;
+const started = Date.now();
+
+// The flags toolchain.md lists for Debian's Chromium in a container.
+const chromiumArgs = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'
+];
+
+// The XSS probe: a parameter name the renderer must show as text.
+const scriptLabel = '<script>window.__gophysInjected=1</script>';
+
+const cells = [
+  'fmt.Println("hello from gophys")',
+  [
+    'p := plot.New()',
+    'p.Title.Text = "browser test"',
+    'pts := make(plotter.XYs, 50)',
+    'for i := range pts {',
+    '\tpts[i].X = float64(i)',
+    '\tpts[i].Y = math.Sin(float64(i) / 5)',
+    '}',
+    'line, _ := plotter.NewLine(pts)',
+    'p.Add(line)',
+    'display.Show(p)'
+  ].join('\n'),
+  [
+    '// The payloads of display.LatentsPayload and display.ProgressPayload, as plain maps.',
+    'row := func(i int, std, kl, act float64, active bool, corr ...float64) map[string]any {',
+    '\tr2 := make([]float64, len(corr))',
+    '\tfor j, c := range corr {',
+    '\t\tr2[j] = c * c',
+    '\t}',
+    '\treturn map[string]any{"index": i, "name": fmt.Sprintf("z%d", i), "mean": 0.1 * float64(i), "std": std,',
+    '\t\t"kl": kl, "activity": act, "active": active, "corr": corr, "r2": r2}',
+    '}',
+    'latents := map[string]any{',
+    '\t"version": 1, "title": "browser-test latents",',
+    `\t"parameters": []string{"length", ${JSON.stringify(scriptLabel)}},`,
+    '\t"active_threshold": 0.05, "max_std": 0.5, "strong_r2": 0.8,',
+    '\t"latents": []map[string]any{',
+    '\t\trow(0, 0.1, 2.5, 0.8, true, 0.97, 0.1),',
+    '\t\trow(1, 0.98, 0.01, 0.001, false, 0.05, -0.02),',
+    '\t\trow(2, 0.2, 1.8, 0.6, true, -0.2, -0.94),',
+    '\t},',
+    '}',
+    'display.Publish(display.Bundle{Data: map[string]any{',
+    '\t"application/vnd.gophys.latents+json": latents,',
+    '\t"text/html": "<b>latent table (HTML fallback)</b>",',
+    '\t"text/plain": "latent table (3 latents)",',
+    '}})'
+  ].join('\n'),
+  [
+    'progress := func(step int, loss []float64) display.Bundle {',
+    '\txs := make([]float64, len(loss))',
+    '\tfor i := range xs {',
+    '\t\txs[i] = float64(i + 1)',
+    '\t}',
+    '\tstatus := "running"',
+    '\tif step == 40 {',
+    '\t\tstatus = "done"',
+    '\t}',
+    '\treturn display.Bundle{Data: map[string]any{',
+    '\t\t"application/vnd.gophys.progress+json": map[string]any{',
+    '\t\t\t"version": 1, "title": "training", "status": status, "current": step, "total": 40,',
+    '\t\t\t"unit": "step", "epoch": min(4, 1+step/10), "epochs": 4, "elapsed_s": 0.1 * float64(step), "eta_s": 0.1 * float64(40-step),',
+    '\t\t\t"series": []map[string]any{{"name": "batch loss", "x": xs, "y": loss}},',
+    '\t\t},',
+    '\t\t"text/plain": fmt.Sprintf("training %d/40", step),',
+    '\t}}',
+    '}',
+    'var losses []float64',
+    'h, err := display.New(progress(0, losses))',
+    'if err != nil {',
+    '\tpanic(err)',
+    '}',
+    'for s := 1; s <= 40; s++ {',
+    '\tlosses = append(losses, 2*math.Exp(-float64(s)/8)+0.05)',
+    '\tif err := h.Update(progress(s, losses)); err != nil {',
+    '\t\tpanic(err)',
+    '\t}',
+    '}'
+  ].join('\n')
+];
+
+function notebook() {
+  return {
+    type: 'notebook',
+    format: 'json',
+    content: {
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {
+        kernelspec: { name: 'gophys', display_name: 'Go (gophys)', language: 'go' },
+        language_info: { name: 'go' }
+      },
+      cells: cells.map((source, i) => ({
+        id: `cell-${i}`,
+        cell_type: 'code',
+        metadata: {},
+        execution_count: null,
+        outputs: [],
+        source
+      }))
+    }
+  };
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = ms => new Promise(r => setTimeout(r, ms));
+
+/** check records one assertion; all are reported, any failure fails the run. */
+const failures = [];
+function check(ok, what) {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
+  if (!ok) failures.push(what);
+}
+
+async function main() {
+  if (!fs.existsSync(chromiumPath)) {
+    throw new Error(`Chromium not found at ${chromiumPath}: install Debian's chromium (.ci/run does it as root)`);
+  }
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'gophys-browser-'));
+  // Lab's "news" toast would cover the outputs in the screenshot: turn the
+  // news and update checks off in a private settings directory.
+  const settings = path.join(work, 'settings', '@jupyterlab', 'apputils-extension');
+  fs.mkdirSync(settings, { recursive: true });
+  fs.writeFileSync(
+    path.join(settings, 'notification.jupyterlab-settings'),
+    JSON.stringify({ fetchNews: 'false', checkForUpdates: false })
+  );
+  // Start the notebook's preferred kernel without asking (no "Select Kernel" dialog).
+  const nbSettings = path.join(work, 'settings', '@jupyterlab', 'notebook-extension');
+  fs.mkdirSync(nbSettings, { recursive: true });
+  fs.writeFileSync(path.join(nbSettings, 'tracker.jupyterlab-settings'), JSON.stringify({ autoStartDefaultKernel: true }));
+  const nbDir = path.join(work, 'notebooks');
+  fs.mkdirSync(nbDir);
+
+  const port = await freePort();
+  const token = `gophys-${process.pid}-${Date.now()}`;
+  const args = [
+    'lab', '--no-browser', `--port=${port}`, '--ip=127.0.0.1', `--ServerApp.token=${token}`,
+    `--notebook-dir=${nbDir}`, '--ServerApp.port_retries=0'
+  ];
+  if (process.getuid && process.getuid() === 0) args.push('--allow-root');
+  const serverLog = path.join(work, 'server.log');
+  const logFd = fs.openSync(serverLog, 'w');
+  const server = spawn(path.join(venvBin, 'jupyter'), args, {
+    env: {
+      ...process.env,
+      PATH: `${venvBin}:${process.env.PATH}`,
+      JUPYTERLAB_SETTINGS_DIR: path.join(work, 'settings'),
+      JUPYTERLAB_WORKSPACES_DIR: path.join(work, 'workspaces'),
+      JUPYTER_RUNTIME_DIR: path.join(work, 'runtime')
+    },
+    stdio: ['ignore', logFd, logFd],
+    detached: true
+  });
+  // Kill the whole server process group (kernels included) on every exit path.
+  const killServer = () => {
+    try { process.kill(-server.pid, 'SIGTERM'); } catch { /* already gone */ }
+  };
+  process.on('exit', killServer);
+  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { killServer(); process.exit(130); });
+
+  let browser;
+  let page;
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    const auth = { Authorization: `token ${token}` };
+    for (;;) {
+      if (server.exitCode !== null) throw new Error(`jupyter lab exited (${server.exitCode}); log:\n${fs.readFileSync(serverLog, 'utf8')}`);
+      if (Date.now() - started > 40_000) throw new Error(`jupyter lab did not answer /api in 40 s; log:\n${fs.readFileSync(serverLog, 'utf8')}`);
+      try {
+        const r = await fetch(`${base}/api`, { headers: auth });
+        if (r.ok) break;
+      } catch { /* not listening yet */ }
+      await sleep(200);
+    }
+    console.log(`jupyter lab up on :${port} after ${Date.now() - started} ms`);
+
+    // The server lists the prebuilt extensions it will load in the page config.
+    const html = await fetch(`${base}/lab`, { headers: auth }).then(r => r.text());
+    const cfg = JSON.parse(html.match(/<script id="jupyter-config-data" type="application\/json">([\s\S]*?)<\/script>/)?.[1] ?? '{}');
+    const ours = (cfg.federated_extensions ?? []).find(e => e.name === '@gophys/labext');
+    const disabled = JSON.stringify(cfg.disabledExtensions ?? []).includes('@gophys/labext');
+    check(ours !== undefined && !disabled, '@gophys/labext is in the page config and not disabled');
+
+    const put = await fetch(`${base}/api/contents/browser-test.ipynb`, {
+      method: 'PUT',
+      headers: { ...auth, 'Content-Type': 'application/json' },
+      body: JSON.stringify(notebook())
+    });
+    if (!put.ok) throw new Error(`contents PUT: ${put.status} ${await put.text()}`);
+
+    // Start the notebook's kernel session through the REST API, so Lab joins
+    // it on open instead of racing its own kernel start against the kernelspec
+    // list (on a loaded machine that raced into two kernels and a dialog).
+    const sess = await fetch(`${base}/api/sessions`, {
+      method: 'POST',
+      headers: { ...auth, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ path: 'browser-test.ipynb', type: 'notebook', name: 'browser-test.ipynb', kernel: { name: 'gophys' } })
+    });
+    if (!sess.ok) throw new Error(`sessions POST: ${sess.status} ${await sess.text()}`);
+
+    browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, timeout: 30_000 });
+    page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
+    const pageErrors = [];
+    page.on('pageerror', e => pageErrors.push(String(e)));
+    page.setDefaultTimeout(30_000);
+    await page.goto(`${base}/lab/tree/browser-test.ipynb?token=${token}`);
+    await page.waitForSelector('.jp-NotebookPanel .jp-Cell');
+    // Wait until the kernel is connected and idle.
+    const kernelDeadline = Date.now() + 40_000;
+    for (;;) {
+      const dialog = await page.$('.jp-Dialog');
+      const idle = await page.evaluate(() => {
+        const status = document.querySelector('.jp-Notebook-ExecutionIndicator');
+        const text = [...document.querySelectorAll('.jp-StatusBar-TextItem')].map(e => e.textContent).join(' ');
+        return status?.getAttribute('data-status') === 'idle' || /gophys\)\s*\|\s*Idle/i.test(text);
+      });
+      if (idle && !dialog && (await page.$('.jp-Dialog')) === null) break;
+      if (Date.now() > kernelDeadline) throw new Error('the gophys kernel did not become idle in 40 s');
+      await sleep(200);
+    }
+    console.log(`kernel idle after ${Date.now() - started} ms`);
+
+    // Run → Run All Cells, through the menu as a user would. On a loaded
+    // machine Lab may still think the session has no kernel and ask for one
+    // instead of running: accept Go (gophys), reload and run again.
+    const out = '.jp-NotebookPanel .jp-OutputArea-output';
+    const hello = `${out}:has-text("hello from gophys")`;
+    for (let attempt = 1; ; attempt++) {
+      await page.click('.lm-MenuBar-item:has-text("Run")');
+      await page.click('.lm-Menu-item:has(.lm-Menu-itemLabel:text-is("Run All Cells"))');
+      const first = await Promise.race([
+        page.waitForSelector(hello, { timeout: 40_000 }).then(() => 'ran', () => 'timeout'),
+        page.waitForSelector('.jp-Dialog .jp-Dialog-button.jp-mod-accept', { timeout: 40_000 }).then(() => 'dialog', () => 'timeout')
+      ]);
+      if (first === 'ran') break;
+      if (first === 'timeout') throw new Error('Run All Cells: no "hello from gophys" output in 40 s');
+      if (attempt === 3) throw new Error('Lab kept asking for a kernel instead of running the cells');
+      console.log(`note: Lab asked for a kernel at Run All (attempt ${attempt}); accepting Go (gophys)`);
+      await page.click('.jp-Dialog .jp-Dialog-button.jp-mod-accept');
+      await page.waitForSelector('.jp-Dialog', { state: 'detached' });
+      await sleep(2000);
+      await page.reload();
+      await page.waitForSelector('.jp-NotebookPanel .jp-Cell');
+      await page.waitForFunction(() => /gophys\)\s*\|\s*Idle/i.test(
+        [...document.querySelectorAll('.jp-StatusBar-TextItem')].map(e => e.textContent).join(' ')));
+    }
+    check(true, 'cell 1 printed "hello from gophys"');
+
+    const img = await page.waitForSelector(`${out} img`);
+    await page.waitForFunction(e => e.complete && e.naturalWidth > 0, img);
+    const size = await img.evaluate(e => ({ w: e.width, nw: e.naturalWidth, attr: e.getAttribute('width') }));
+    check(size.attr !== null && size.w === Number(size.attr),
+      `plot <img> has a logical width attribute (${size.attr}) and is shown at it (${size.w} px)`);
+    check(size.nw === 2 * size.w, `plot PNG is 2× its logical width (${size.nw} px image, ${size.w} px shown)`);
+
+    const table = await page.waitForSelector('.gophys-latents table.gophys-latents-table');
+    const rows = await table.$$eval('tbody tr', trs => trs.map(tr => tr.className));
+    check(rows.length === 3, `latents renderer drew 3 rows (got ${rows.length})`);
+    check(rows.filter(c => c.includes('gophys-active')).length === 2, 'two latents are marked active');
+    check(await page.$('.jp-OutputArea-output:has-text("HTML fallback")') === null, 'the text/html fallback was not used');
+    const strong = await table.$$eval('td.gophys-strong', tds => tds.map(t => t.textContent));
+    check(strong.length === 2, `two strong R² cells highlighted (got ${JSON.stringify(strong)})`);
+    const headers = await table.$$eval('th', ths => ths.map(t => t.textContent));
+    check(headers.some(h => h.includes(scriptLabel)), 'a <script> parameter name is shown as text');
+    check(await page.evaluate(() => window.__gophysInjected === undefined), 'the <script> label did not execute');
+    // Sorting: click KL twice (descending, then ascending); z1 (KL 0.01) moves last, then first.
+    await page.click('.gophys-latents th[data-column="kl"]');
+    const desc = await page.$$eval('.gophys-latents tbody td.gophys-index', tds => tds.map(t => t.textContent));
+    await page.click('.gophys-latents th[data-column="kl"]');
+    const asc = await page.$$eval('.gophys-latents tbody td.gophys-index', tds => tds.map(t => t.textContent));
+    check(desc.join() === 'z0,z2,z1' && asc.join() === 'z1,z2,z0', `sorting by KL: desc ${desc}, asc ${asc}`);
+
+    // Click a row: the detail line names that latent.
+    await page.click('.gophys-latents tbody tr[data-index="2"]');
+    const detail = await page.textContent('.gophys-latents-detail');
+    check(detail !== null && detail.startsWith('z2 (latent 2): active'), `row click shows details: ${detail}`);
+
+    await page.waitForSelector('.gophys-progress.gophys-done');
+    const progress = await page.$$eval('.gophys-progress', ps => ps.map(p => ({
+      label: p.querySelector('.gophys-progress-label')?.textContent ?? '',
+      fill: p.querySelector('.gophys-progress-fill')?.style.width ?? '',
+      points: (p.querySelector('.gophys-loss-line')?.getAttribute('points') ?? '').split(' ').filter(Boolean).length
+    })));
+    check(progress.length === 1, `progress updated in place: one progress display (got ${progress.length})`);
+    check(progress[0]?.label.includes('40/40 steps') && progress[0]?.label.includes('done') && parseFloat(progress[0]?.fill) === 100,
+      `progress at 40/40 and done: ${JSON.stringify(progress[0])}`);
+    check(progress[0]?.points === 40, `loss curve has 40 points (got ${progress[0]?.points})`);
+    check(pageErrors.length === 0, `no page errors ${JSON.stringify(pageErrors)}`);
+
+    fs.mkdirSync(screenshotDir, { recursive: true });
+    const shot = path.join(screenshotDir, 'lab-notebook.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    // Lab scrolls the notebook inside the page: shoot the renderers themselves too.
+    for (const [sel, name] of [['.gophys-latents', 'latents'], ['.gophys-progress', 'progress']]) {
+      const node = await page.$(sel);
+      await node.scrollIntoViewIfNeeded();
+      await node.screenshot({ path: path.join(screenshotDir, `lab-${name}.png`) });
+    }
+    console.log(`screenshots: ${path.relative(repo, shot)}, lab-latents.png, lab-progress.png`);
+  } catch (err) {
+    if (page) {
+      fs.mkdirSync(screenshotDir, { recursive: true });
+      await page.screenshot({ path: path.join(screenshotDir, 'lab-failure.png'), fullPage: true }).catch(() => {});
+      console.error('failure screenshot: build/screenshots/lab-failure.png');
+    }
+    throw err;
+  } finally {
+    if (browser) await browser.close().catch(() => {});
+    killServer();
+  }
+  console.log(`browser test: ${failures.length === 0 ? 'PASS' : `${failures.length} FAILED`} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (failures.length > 0) process.exitCode = 1;
+}
+
+const watchdog = setTimeout(() => {
+  console.error(`browser test: over ${deadlineMs / 1000} s, giving up`);
+  process.exit(1);
+}, deadlineMs);
+watchdog.unref();
+
+main().catch(err => {
+  console.error(`browser test: ${err.stack || err}`);
+  process.exitCode = 1;
+});
