@@ -196,22 +196,20 @@ func macro[T float32 | float64](kern *kernel[T], mb, nb, kb int, alpha T, buf *b
 // consecutive mr-row panels, each stored k-step by k-step (mr values per
 // step), zero-padding the last panel to mr rows.
 func packA[T float32 | float64](dst []T, a matrix[T], i0, mb, p0, kb, mr int) {
+	if a.rs == 1 {
+		// Aᵀ stored: each k step of A is contiguous. Walk it once and
+		// hand each panel its mr values, so the reads stream sequentially.
+		copySteps(dst, a.data, (p0)*a.cs+i0, a.cs, kb, mb, mr)
+		return
+	}
 	for ir := 0; ir < mb; ir += mr {
 		panel := dst[ir*kb : ir*kb+mr*kb]
 		rows := min(mr, mb-ir)
-		if a.cs == 1 {
-			// Rows of A are contiguous: a strided gather into contiguous
-			// panel steps (see gatherPanel).
-			first := (i0+ir)*a.rs + p0
-			_ = a.data[first : (i0+ir+rows-1)*a.rs+p0+kb] // bounds of every read
-			gatherPanel(panel, &a.data[first], a.rs, rows, kb, mr)
-		} else {
-			// Aᵀ stored: the mr values of one k step are contiguous.
-			for p := 0; p < kb; p++ {
-				src := a.data[(p0+p)*a.cs+i0+ir:]
-				copy(panel[p*mr:p*mr+rows], src[:rows])
-			}
-		}
+		// Rows of A are contiguous: a strided gather into contiguous
+		// panel steps (see gatherPanel).
+		first := (i0+ir)*a.rs + p0
+		_ = a.data[first : (i0+ir+rows-1)*a.rs+p0+kb] // bounds of every read
+		gatherPanel(panel, &a.data[first], a.rs, rows, kb, mr)
 		if rows < mr {
 			for p := 0; p < kb; p++ {
 				clear(panel[p*mr+rows : p*mr+mr])
@@ -224,25 +222,44 @@ func packA[T float32 | float64](dst []T, a matrix[T], i0, mb, p0, kb, mr int) {
 // consecutive nr-column panels, each stored k-step by k-step (nr values per
 // step), zero-padding the last panel to nr columns.
 func packB[T float32 | float64](dst []T, b matrix[T], p0, kb, j0, nb, nr int) {
+	if b.cs == 1 {
+		// Rows of B are contiguous (see copySteps).
+		copySteps(dst, b.data, p0*b.rs+j0, b.rs, kb, nb, nr)
+		return
+	}
 	for jr := 0; jr < nb; jr += nr {
 		panel := dst[jr*kb : jr*kb+nr*kb]
 		cols := min(nr, nb-jr)
-		if b.cs == 1 {
-			// Rows of B are contiguous: each k step is one copy.
-			for p := 0; p < kb; p++ {
-				src := b.data[(p0+p)*b.rs+j0+jr:]
-				copy(panel[p*nr:p*nr+cols], src[:cols])
-			}
-		} else {
-			// Bᵀ stored: a column of B is contiguous (see gatherPanel).
-			first := (j0+jr)*b.cs + p0
-			_ = b.data[first : (j0+jr+cols-1)*b.cs+p0+kb] // bounds of every read
-			gatherPanel(panel, &b.data[first], b.cs, cols, kb, nr)
-		}
+		// Bᵀ stored: a column of B is contiguous (see gatherPanel).
+		first := (j0+jr)*b.cs + p0
+		_ = b.data[first : (j0+jr+cols-1)*b.cs+p0+kb] // bounds of every read
+		gatherPanel(panel, &b.data[first], b.cs, cols, kb, nr)
 		if cols < nr {
 			for p := 0; p < kb; p++ {
 				clear(panel[p*nr+cols : p*nr+nr])
 			}
+		}
+	}
+}
+
+// copySteps packs an operand whose k steps are contiguous: step p holds
+// width values at src[first+p*stride:], which go to panel q = x/unit at
+// dst[q*unit*steps + p*unit + x%unit], zero-padding the last panel. Reading
+// each step once, front to back, keeps the reads sequential; copying panel
+// by panel instead jumps a whole row stride every few values and defeats
+// the hardware prefetchers (it cost ~1.3 ns per element at n = 1024).
+func copySteps[T float32 | float64](dst, src []T, first, stride, steps, width, unit int) {
+	tail := width % unit
+	for p := 0; p < steps; p++ {
+		row := src[first+p*stride : first+p*stride+width]
+		q := 0
+		for ; q+unit <= width; q += unit {
+			copy(dst[q*steps+p*unit:q*steps+p*unit+unit], row[q:q+unit])
+		}
+		if tail > 0 {
+			d := dst[q*steps+p*unit : q*steps+p*unit+unit]
+			copy(d, row[q:])
+			clear(d[tail:])
 		}
 	}
 }
