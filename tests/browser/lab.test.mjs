@@ -70,6 +70,12 @@ const cells = [
     '\t"application/vnd.gophys.latents+json": latents,',
     '\t"text/html": "<b>latent table (HTML fallback)</b>",',
     '\t"text/plain": "latent table (3 latents)",',
+    '}})',
+    '// A schema version from the future: the renderer must fall back to the bundle\'s HTML.',
+    'display.Publish(display.Bundle{Data: map[string]any{',
+    '\t"application/vnd.gophys.latents+json": map[string]any{"version": 99, "rows": 1},',
+    '\t"text/html": "<i class=\\"v99\\">future latent table (HTML fallback)</i>",',
+    '\t"text/plain": "future latent table",',
     '}})'
   ].join('\n'),
   [
@@ -292,10 +298,20 @@ async function main() {
     check(size.nw === 2 * size.w, `plot PNG is 2× its logical width (${size.nw} px image, ${size.w} px shown)`);
 
     const table = await page.waitForSelector('.gophys-latents table.gophys-latents-table');
+    await page.waitForSelector('.gophys-latents.gophys-fallback');
     const rows = await table.$$eval('tbody tr', trs => trs.map(tr => tr.className));
     check(rows.length === 3, `latents renderer drew 3 rows (got ${rows.length})`);
     check(rows.filter(c => c.includes('gophys-active')).length === 2, 'two latents are marked active');
-    check(await page.$('.jp-OutputArea-output:has-text("HTML fallback")') === null, 'the text/html fallback was not used');
+    const fallbacks = await page.$$eval('.jp-OutputArea-output:has-text("HTML fallback")', es => es.map(e => e.textContent));
+    check(fallbacks.length === 1 && fallbacks[0].includes('future latent table'),
+      `the text/html fallback was used only for the version-99 payload: ${JSON.stringify(fallbacks)}`);
+    const future = await page.$$eval('.gophys-latents.gophys-fallback', es => es.map(e => ({
+      reason: e.querySelector('.gophys-fallback-reason')?.textContent ?? '',
+      html: e.querySelector('.gophys-fallback-html i.v99')?.textContent ?? ''
+    })));
+    check(future.length === 1 && future[0].reason.includes('unsupported latent table version 99') &&
+      future[0].html === 'future latent table (HTML fallback)',
+      `version 99 falls back to the sanitized text/html: ${JSON.stringify(future)}`);
     const strong = await table.$$eval('td.gophys-strong', tds => tds.map(t => t.textContent));
     check(strong.length === 2, `two strong R² cells highlighted (got ${JSON.stringify(strong)})`);
     const headers = await table.$$eval('th', ths => ths.map(t => t.textContent));
