@@ -42,6 +42,10 @@ type Analysis struct {
 	Latents    []LatentRow
 	RMS        float64
 	Samples    int
+	// MI[k][l] is the mutual information (nats) between the means of
+	// latents k and l (MutualInformation with default bins); independent
+	// latents give ≈ 0 up to the estimator's small positive bias.
+	MI [][]float64
 }
 
 // Active returns the indices of the active latents.
@@ -173,6 +177,24 @@ func Analyze(model *Model, data *sim.Data) (*Analysis, error) {
 			r.Combination = coef[1:]
 		}
 		a.Latents = append(a.Latents, r)
+	}
+	cols := make([][]float64, model.cfg.Latents)
+	for k := range cols {
+		cols[k] = make([]float64, n)
+		for i := range n {
+			cols[k][i] = mu[i][k]
+		}
+	}
+	a.MI = make([][]float64, len(cols))
+	for k := range cols {
+		a.MI[k] = make([]float64, len(cols))
+		for l := range cols {
+			if l < k {
+				a.MI[k][l] = a.MI[l][k]
+				continue
+			}
+			a.MI[k][l] = MutualInformation(cols[k], cols[l], 0)
+		}
 	}
 	return a, nil
 }

@@ -37,6 +37,6 @@
 // [Analyze] evaluates a trained model on data with ε = 0 and returns an
 // [Analysis]: one row per latent (mean σ, mean and variance of μ, KL,
 // activity, R² against each true parameter by linear and quadratic fits and
-// against a linear combination of all of them) and the RMS prediction
-// error.
+// against a linear combination of all of them), the mutual information
+// between latents and the RMS prediction error.
 package scinet

@@ -82,6 +82,7 @@ func logAnalysis(t *testing.T, a *Analysis) {
 	for _, r := range a.Rows() {
 		t.Logf("%.3f", r)
 	}
+	t.Logf("mutual information between latent means (nats): %.3f", a.MI)
 }
 
 // checkPendulum asserts physics-models-1.md §1 "Pass criteria (numbers)".
