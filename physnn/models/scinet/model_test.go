@@ -254,3 +254,33 @@ func TestMutualInformation(t *testing.T) {
 		t.Error("mismatched lengths: want NaN")
 	}
 }
+
+func TestLatentMeansOnGrid(t *testing.T) {
+	m, err := New(Config{Observation: 50, Question: 1, Answer: 1, Latents: 3, Encoder: []int{8}, Decoder: []int{8}, Seed: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	grid, err := sim.PendulumGrid(sim.PendulumConfig{}, 4, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mu, sigma, err := LatentMeans(m, grid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(mu) != 20 || len(mu[0]) != 3 || len(sigma) != 20 {
+		t.Fatalf("got %d×%d means", len(mu), len(mu[0]))
+	}
+	wantMu, wantLogSigma := m.Encode(grid.Observations)
+	for i := range mu {
+		for k := range 3 {
+			if math.Abs(mu[i][k]-float64(wantMu.At(i, k))) > 1e-6 ||
+				math.Abs(sigma[i][k]-math.Exp(float64(wantLogSigma.At(i, k)))) > 1e-6 {
+				t.Fatalf("sample %d latent %d: μ %g σ %g", i, k, mu[i][k], sigma[i][k])
+			}
+		}
+	}
+	if _, _, err := LatentMeans(nil, grid); err == nil {
+		t.Error("nil model: no error")
+	}
+}
