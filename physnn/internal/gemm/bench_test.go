@@ -115,7 +115,7 @@ func benchKernel[T float32 | float64](b *testing.B, kern kernel[T], flopsPerCycl
 	bp := make([]T, kern.nr*k)
 	c := make([]T, kern.mr*kern.nr)
 	for b.Loop() {
-		kern.fn(k, &a[0], &bp[0], &c[0], kern.nr, 1)
+		kern.fn(k, &a[0], &bp[0], &c[0], kern.nr, 1, 1)
 	}
 	flops := 2 * float64(kern.mr*kern.nr*k) * float64(b.N) / b.Elapsed().Seconds()
 	b.ReportMetric(flops/1e9, "GFLOP/s")

@@ -138,7 +138,6 @@ func split(size, unit, parts int) []int {
 // the kc×nc block of B; for each mc-tall row block, pack the mc×kc block of
 // A; then run the micro-kernel over every mr×nr tile.
 func serial[T float32 | float64](kern *kernel[T], m, n, k int, alpha T, a, b matrix[T], beta T, c []T, ldc int) {
-	scale(beta, c, m, n, ldc)
 	buf := getBuffers[T]()
 	defer putBuffers(buf)
 	mr, nr := kern.mr, kern.nr
@@ -156,16 +155,22 @@ func serial[T float32 | float64](kern *kernel[T], m, n, k int, alpha T, a, b mat
 			for i0 := 0; i0 < m; i0 += mc {
 				mb := min(mc, m-i0)
 				packA(buf.a, a, i0, mb, p0, kb, mr)
-				macro(kern, mb, nb, kb, alpha, buf, c[i0*ldc+j0:], ldc)
+				// The first k slice applies beta; later ones accumulate.
+				blockBeta := beta
+				if p0 > 0 {
+					blockBeta = 1
+				}
+				macro(kern, mb, nb, kb, alpha, blockBeta, buf, c[i0*ldc+j0:], ldc)
 			}
 		}
 	}
 }
 
-// macro runs the micro-kernel over the tiles of one packed block pair. Edge
-// tiles (fewer than mr rows or nr columns of C) are computed into a zeroed
-// scratch tile and added to C, so the kernels only handle full tiles.
-func macro[T float32 | float64](kern *kernel[T], mb, nb, kb int, alpha T, buf *buffers[T], c []T, ldc int) {
+// macro runs the micro-kernel over the tiles of one packed block pair,
+// setting each tile of C to alpha·A·B + beta·C. Edge tiles (fewer than mr
+// rows or nr columns of C) are computed into a scratch tile and merged
+// into C here, so the kernels only handle full tiles.
+func macro[T float32 | float64](kern *kernel[T], mb, nb, kb int, alpha, beta T, buf *buffers[T], c []T, ldc int) {
 	mr, nr := kern.mr, kern.nr
 	for jr := 0; jr < nb; jr += nr {
 		bp := &buf.b[jr*kb]
@@ -176,16 +181,25 @@ func macro[T float32 | float64](kern *kernel[T], mb, nb, kb int, alpha T, buf *b
 			if rows == mr && cols == nr {
 				// Slicing proves the full tile lies inside c.
 				ct := c[ir*ldc+jr : (ir+mr-1)*ldc+jr+nr]
-				kern.fn(kb, ap, bp, &ct[0], ldc, alpha)
+				kern.fn(kb, ap, bp, &ct[0], ldc, alpha, beta)
 				continue
 			}
 			tile := buf.tile
-			clear(tile)
-			kern.fn(kb, ap, bp, &tile[0], nr, alpha)
+			kern.fn(kb, ap, bp, &tile[0], nr, alpha, 0)
 			for i := 0; i < rows; i++ {
 				dst := c[(ir+i)*ldc+jr : (ir+i)*ldc+jr+cols]
-				for j, v := range tile[i*nr : i*nr+cols] {
-					dst[j] += v
+				src := tile[i*nr : i*nr+cols]
+				switch beta {
+				case 0:
+					copy(dst, src)
+				case 1:
+					for j, v := range src {
+						dst[j] += v
+					}
+				default:
+					for j, v := range src {
+						dst[j] = v + beta*dst[j]
+					}
 				}
 			}
 		}

@@ -2,7 +2,7 @@
 
 // gen_kernels writes kernels_amd64.s, the register-blocked GEMM micro-kernels.
 // Run it with `go generate` (see kernel_amd64.go). Every kernel has the same
-// shape: C[0:mr, 0:nr] += alpha · Apanel · Bpanel, where the packed A panel
+// shape: C[0:mr, 0:nr] = alpha · Apanel · Bpanel + beta · C, where the packed A panel
 // holds mr values per k step and the packed B panel nr values per k step.
 // Each k step loads the nr/lanes vectors of B once and multiplies them by a
 // broadcast of every A value, so mr·nr/lanes accumulators stay in registers.
@@ -21,7 +21,7 @@ type kernelSpec struct {
 	mr        int  // rows of C per tile
 	nvec      int  // vectors of C per row
 	avx512    bool // EVEX encoding with embedded broadcast
-	alphaSize int  // bytes of the alpha argument
+	alphaSize int  // bytes of the alpha and beta arguments
 }
 
 func main() {
@@ -62,8 +62,8 @@ func emit(w *bytes.Buffer, s kernelSpec) {
 	nacc := s.mr * s.nvec
 	bReg := func(v int) string { return fmt.Sprintf("%s%d", reg, nacc+v) }
 	tmp := fmt.Sprintf("%s%d", reg, nacc+s.nvec)
-	argSize := 40 + s.alphaSize
-	fmt.Fprintf(w, "\n// func %s(k int, a, b, c *T, ldc int, alpha T)\n", s.name)
+	argSize := 40 + 2*s.alphaSize
+	fmt.Fprintf(w, "\n// func %s(k int, a, b, c *T, ldc int, alpha, beta T)\n", s.name)
 	fmt.Fprintf(w, "TEXT ·%s(SB), NOSPLIT, $0-%d\n", s.name, argSize)
 	fmt.Fprintln(w, "\tMOVQ k+0(FP), CX")
 	fmt.Fprintln(w, "\tMOVQ a+8(FP), SI")
@@ -134,18 +134,40 @@ func emit(w *bytes.Buffer, s kernelSpec) {
 	fmt.Fprintln(w, "\tDECQ CX")
 	fmt.Fprintf(w, "\tJMP %s_tail\n", s.name)
 	fmt.Fprintf(w, "%s_store:\n", s.name)
+	// C = alpha·acc + beta·C, except that beta == 0 (either sign) never
+	// reads C, so NaN or Inf there does not survive (BLAS semantics).
+	tmp2 := fmt.Sprintf("%s%d", reg, nacc+s.nvec+1)
 	fmt.Fprintf(w, "\t%s alpha+40(FP), %s\n", bcast, tmp)
-	for i := 0; i < s.mr; i++ {
-		for v := 0; v < s.nvec; v++ {
-			fmt.Fprintf(w, "\tVFMADD213%s %d(DX), %s, %s\n", suffix, v*s.vec, tmp, acc(i, v))
-			fmt.Fprintf(w, "\tVMOVUP%s %s, %d(DX)\n", suffix[1:], acc(i, v), v*s.vec)
-		}
-		if i < s.mr-1 {
-			fmt.Fprintln(w, "\tADDQ BX, DX")
-		}
+	if s.elem == 4 {
+		fmt.Fprintln(w, "\tMOVL beta+44(FP), AX")
+		fmt.Fprintln(w, "\tSHLL $1, AX")
+	} else {
+		fmt.Fprintln(w, "\tMOVQ beta+48(FP), AX")
+		fmt.Fprintln(w, "\tSHLQ $1, AX")
 	}
-	fmt.Fprintln(w, "\tVZEROUPPER")
-	fmt.Fprintln(w, "\tRET")
+	fmt.Fprintf(w, "\tJEQ %s_overwrite\n", s.name)
+	fmt.Fprintf(w, "\t%s beta+%d(FP), %s\n", bcast, 40+s.alphaSize, tmp2)
+	rows := func(update func(i, v int)) {
+		for i := 0; i < s.mr; i++ {
+			for v := 0; v < s.nvec; v++ {
+				update(i, v)
+				fmt.Fprintf(w, "\tVMOVUP%s %s, %d(DX)\n", suffix[1:], acc(i, v), v*s.vec)
+			}
+			if i < s.mr-1 {
+				fmt.Fprintln(w, "\tADDQ BX, DX")
+			}
+		}
+		fmt.Fprintln(w, "\tVZEROUPPER")
+		fmt.Fprintln(w, "\tRET")
+	}
+	rows(func(i, v int) {
+		fmt.Fprintf(w, "\tVMUL%s %s, %s, %s\n", suffix, tmp, acc(i, v), acc(i, v))
+		fmt.Fprintf(w, "\tVFMADD231%s %d(DX), %s, %s\n", suffix, v*s.vec, tmp2, acc(i, v))
+	})
+	fmt.Fprintf(w, "%s_overwrite:\n", s.name)
+	rows(func(i, v int) {
+		fmt.Fprintf(w, "\tVMUL%s %s, %s, %s\n", suffix, tmp, acc(i, v), acc(i, v))
+	})
 }
 
 // emitClock writes clockLoop, a chain of dependent 64-bit multiplies used

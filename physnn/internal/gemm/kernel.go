@@ -1,13 +1,14 @@
 package gemm
 
 // kernel is one register-blocked micro-kernel and the tile it computes:
-// fn(k, a, b, c, ldc, alpha) adds alpha·Apanel·Bpanel to the mr×nr tile of
-// C at c (row stride ldc), where the packed A panel holds k steps of mr
-// values and the packed B panel k steps of nr values.
+// fn(k, a, b, c, ldc, alpha, beta) sets the mr×nr tile of C at c (row
+// stride ldc) to alpha·Apanel·Bpanel + beta·C, where the packed A panel
+// holds k steps of mr values and the packed B panel k steps of nr values.
+// beta == 0 does not read C.
 type kernel[T float32 | float64] struct {
 	name   string
 	mr, nr int
-	fn     func(k int, a, b, c *T, ldc int, alpha T)
+	fn     func(k int, a, b, c *T, ldc int, alpha, beta T)
 	// kc, mc and nc are the cache blocks: a kc×nr B panel stays in L1
 	// across the mc/mr kernel calls that stream the mc×kc A block from
 	// L2; the kc×nc B block lives in L2/L3.
@@ -30,7 +31,7 @@ var (
 
 // kernelGo4x4 is the portable micro-kernel. Sixteen named accumulators keep
 // the tile in registers; an array would be spilled to the stack.
-func kernelGo4x4[T float32 | float64](k int, a, b, c *T, ldc int, alpha T) {
+func kernelGo4x4[T float32 | float64](k int, a, b, c *T, ldc int, alpha, beta T) {
 	ap := unsafeSlice(a, 4*k)
 	bp := unsafeSlice(b, 4*k)
 	var c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33 T
@@ -57,24 +58,18 @@ func kernelGo4x4[T float32 | float64](k int, a, b, c *T, ldc int, alpha T) {
 		c33 += a3 * b3
 	}
 	cs := unsafeSlice(c, 3*ldc+4)
-	r := cs[0:4:4]
-	r[0] += alpha * c00
-	r[1] += alpha * c01
-	r[2] += alpha * c02
-	r[3] += alpha * c03
-	r = cs[ldc : ldc+4 : ldc+4]
-	r[0] += alpha * c10
-	r[1] += alpha * c11
-	r[2] += alpha * c12
-	r[3] += alpha * c13
-	r = cs[2*ldc : 2*ldc+4 : 2*ldc+4]
-	r[0] += alpha * c20
-	r[1] += alpha * c21
-	r[2] += alpha * c22
-	r[3] += alpha * c23
-	r = cs[3*ldc : 3*ldc+4 : 3*ldc+4]
-	r[0] += alpha * c30
-	r[1] += alpha * c31
-	r[2] += alpha * c32
-	r[3] += alpha * c33
+	store := func(r []T, v0, v1, v2, v3 T) {
+		if beta == 0 {
+			r[0], r[1], r[2], r[3] = alpha*v0, alpha*v1, alpha*v2, alpha*v3
+			return
+		}
+		r[0] = alpha*v0 + beta*r[0]
+		r[1] = alpha*v1 + beta*r[1]
+		r[2] = alpha*v2 + beta*r[2]
+		r[3] = alpha*v3 + beta*r[3]
+	}
+	store(cs[0:4:4], c00, c01, c02, c03)
+	store(cs[ldc:ldc+4:ldc+4], c10, c11, c12, c13)
+	store(cs[2*ldc:2*ldc+4:2*ldc+4], c20, c21, c22, c23)
+	store(cs[3*ldc:3*ldc+4:3*ldc+4], c30, c31, c32, c33)
 }

@@ -11,16 +11,16 @@ import "golang.org/x/sys/cpu"
 // of the 16 YMM registers (6 rows × 2 vectors).
 
 //go:noescape
-func kernelS12x32AVX512(k int, a, b, c *float32, ldc int, alpha float32)
+func kernelS12x32AVX512(k int, a, b, c *float32, ldc int, alpha, beta float32)
 
 //go:noescape
-func kernelD12x16AVX512(k int, a, b, c *float64, ldc int, alpha float64)
+func kernelD12x16AVX512(k int, a, b, c *float64, ldc int, alpha, beta float64)
 
 //go:noescape
-func kernelS6x16AVX2(k int, a, b, c *float32, ldc int, alpha float32)
+func kernelS6x16AVX2(k int, a, b, c *float32, ldc int, alpha, beta float32)
 
 //go:noescape
-func kernelD6x8AVX2(k int, a, b, c *float64, ldc int, alpha float64)
+func kernelD6x8AVX2(k int, a, b, c *float64, ldc int, alpha, beta float64)
 
 func clockLoop(n int) int
 
