@@ -289,8 +289,18 @@ func gatherPanel[T float32 | float64](panel []T, src *T, stride, lines, steps, w
 		return unsafe.Slice((*T)(unsafe.Add(unsafe.Pointer(src), uintptr(r*stride)*unsafe.Sizeof(*src))), steps)
 	}
 	r := 0
-	// Four lines at a time: four sequential read streams, and each panel
-	// step gets four adjacent values with one bounds check.
+	// Eight, then four lines at a time: that many sequential read streams,
+	// and each panel step gets adjacent values with one bounds check.
+	for ; r+8 <= lines; r += 8 {
+		s0 := line(r)
+		s1, s2, s3 := line(r + 1)[:len(s0)], line(r + 2)[:len(s0)], line(r + 3)[:len(s0)]
+		s4, s5, s6, s7 := line(r + 4)[:len(s0)], line(r + 5)[:len(s0)], line(r + 6)[:len(s0)], line(r + 7)[:len(s0)]
+		for p := range s0 {
+			d := panel[p*width+r : p*width+r+8 : p*width+r+8]
+			d[0], d[1], d[2], d[3] = s0[p], s1[p], s2[p], s3[p]
+			d[4], d[5], d[6], d[7] = s4[p], s5[p], s6[p], s7[p]
+		}
+	}
 	for ; r+4 <= lines; r += 4 {
 		s0 := line(r)
 		s1, s2, s3 := line(r + 1)[:len(s0)], line(r + 2)[:len(s0)], line(r + 3)[:len(s0)]
