@@ -91,7 +91,7 @@ func (a *Analysis) Rows() [][]float64 {
 // observations of data, with ε = 0; on a sim.PendulumGrid this is the
 // paper's Fig. 2.
 func LatentMeans(model *Model, data *sim.Data) (mu, sigma [][]float64, err error) {
-	if model == nil || data == nil {
+	if model == nil || data == nil || data.Observations == nil {
 		return nil, nil, errors.New("scinet: LatentMeans needs a model and data")
 	}
 	var m, ls *physnn.Tensor
@@ -120,6 +120,9 @@ func Analyze(model *Model, data *sim.Data) (*Analysis, error) {
 	mu, sigma, err := LatentMeans(model, data)
 	if err != nil {
 		return nil, err
+	}
+	if data.Answers == nil || len(data.Params) != len(mu) {
+		return nil, errors.New("scinet: Analyze needs answers and parameters for every sample")
 	}
 	n := len(mu)
 	if n < 3 {

@@ -27,6 +27,8 @@ type Config struct {
 }
 
 // Model is a SciNet; see the package documentation. It implements nn.Layer.
+// Forward keeps the batch's KL divergence for Loss, so a Model is not safe
+// for concurrent use.
 type Model struct {
 	cfg     Config
 	encoder *nn.Sequential // observation → 2·Latents (log σ, μ)
@@ -148,6 +150,9 @@ func (m *Model) Forward(x *physnn.Tensor) *physnn.Tensor {
 // squared error summed over outputs, plus Beta times the KL divergence.
 func (m *Model) Loss(pred, target *physnn.Tensor) *physnn.Tensor {
 	d := pred.Sub(target)
+	if err := d.Err(); err != nil {
+		return d
+	}
 	sq := d.Mul(d).Sum().MulScalar(1 / float32(max(1, pred.Shape()[0])))
 	if m.Beta == 0 || m.lastKL == nil {
 		return sq

@@ -86,6 +86,9 @@ func Train(model *Model, data *sim.Data, cfg TrainConfig) (*train.History, *opti
 
 // dataset pairs concat(observation, question) with the answers.
 func dataset(model *Model, data *sim.Data) (*train.TensorDataset, error) {
+	if data.Observations == nil || data.Answers == nil {
+		return nil, errors.New("scinet: data without observations or answers")
+	}
 	x := data.Inputs()
 	if err := x.Err(); err != nil {
 		return nil, fmt.Errorf("scinet: data: %w", err)
@@ -114,8 +117,12 @@ func Load(path string, model *Model, opt optim.Optimizer) error {
 	return checkpoint.LoadModel(path, model, opt)
 }
 
-// Predict returns the model's answers for data with ε = 0.
+// Predict returns the model's answers for data with ε = 0, leaving the
+// model in evaluation mode.
 func Predict(model *Model, data *sim.Data) (*physnn.Tensor, error) {
+	if model == nil || data == nil || data.Observations == nil {
+		return nil, errors.New("scinet: Predict needs a model and data")
+	}
 	x := data.Inputs()
 	var y *physnn.Tensor
 	model.SetTraining(false)
