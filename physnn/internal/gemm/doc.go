@@ -26,7 +26,7 @@
 //
 // # Parallelism
 //
-// Products with enough work are split along the larger of m and n into
+// Products with enough work (m·n·k ≥ 2·96³) are split along m or n into
 // whole tiles, one part per GOMAXPROCS goroutine; smaller ones stay on the
 // calling goroutine, and tiny ones (m·n·k < 512) skip packing altogether.
 // The summation order inside each element does not depend on the number

@@ -60,11 +60,13 @@ func grow[T float32 | float64](s []T, n int) []T {
 const (
 	// smallWork: below it the direct triple loop beats packing.
 	smallWork = 8 * 8 * 8
-	// parallelWork: each extra goroutine must get at least this much work
-	// to pay for its start and its own copy of the packed shared operand.
-	// On the shared 2-core machine (measured under load) 32³–128³ products
-	// ran faster serial; products up to about 80³ stay on one goroutine.
-	parallelWork = 64 * 64 * 64
+	// parallelWork: each goroutine must get at least this much work to pay
+	// for its start and its own copy of the packed shared operand. Measured
+	// on the shared 2-core machine, a second goroutine lost 10–35% for
+	// 48³–128³ products while other jobs kept the other core busy and won
+	// up to 1.8× at 1024³ when it was free; products below about 120³ stay
+	// on one goroutine.
+	parallelWork = 96 * 96 * 96
 )
 
 // gemm computes C = alpha·A·B + beta·C where A (m×k) and B (k×n) are views

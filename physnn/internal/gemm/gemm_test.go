@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 
 	"gonum.org/v1/gonum/blas/gonum"
@@ -86,8 +87,8 @@ var shapes = []shape{
 	{13, 33, 65}, {11, 31, 63}, {25, 17, 30}, // one more and one less than a tile
 	{100, 3, 50}, {3, 100, 50}, {200, 9, 21}, // skinny
 	{130, 150, 300}, // crosses kc and mc, runs in parallel
-	{61, 290, 77},   // parallel split along n
-	{290, 61, 77},   // parallel split along m
+	{61, 400, 160},  // parallel split along n
+	{400, 61, 160},  // parallel split along m
 }
 
 func TestGemm(t *testing.T) {
@@ -193,6 +194,38 @@ func TestGemmMatchesGonum(t *testing.T) {
 					}
 				})
 			}
+		}
+	})
+}
+
+// TestGemmParallelMatchesSerial checks that splitting a product over
+// goroutines does not change any result bit: each element is summed in the
+// same order whoever computes it.
+func TestGemmParallelMatchesSerial(t *testing.T) {
+	withKernels(t, func(t *testing.T) {
+		for _, sh := range []shape{{400, 61, 160}, {61, 400, 160}, {200, 200, 300}} {
+			t.Run(fmt.Sprintf("%dx%dx%d", sh.m, sh.n, sh.k), func(t *testing.T) {
+				rng := rand.New(rand.NewPCG(5, 6))
+				a := make([]float32, sh.m*sh.k)
+				b := make([]float32, sh.k*sh.n)
+				for _, s := range [][]float32{a, b} {
+					for i := range s {
+						s[i] = float32(rng.NormFloat64())
+					}
+				}
+				run := func(procs int) []float32 {
+					defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+					c := make([]float32, sh.m*sh.n)
+					Sgemm(false, true, sh.m, sh.n, sh.k, 1, a, sh.k, b, sh.k, 0, c, sh.n)
+					return c
+				}
+				serial, parallel := run(1), run(4)
+				for i := range serial {
+					if serial[i] != parallel[i] {
+						t.Fatalf("c[%d]: serial %v, parallel %v", i, serial[i], parallel[i])
+					}
+				}
+			})
 		}
 	})
 }
