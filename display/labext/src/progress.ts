@@ -189,7 +189,7 @@ export function lossCurve(series: ISeries[], logY: boolean, unit: string): SVGSV
   const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
   const [y0, y1] = [Math.min(...ys), Math.max(...ys)];
   const sx = (x: number) => PAD + ((CURVE_W - 2 * PAD) * (x - x0)) / (x1 - x0 || 1);
-  const sy = (y: number) => CURVE_H - PAD - ((CURVE_H - 2 * PAD - 14) * (y - y0)) / (y1 - y0 || 1);
+  const sy = (y: number) => CURVE_H - PAD - 14 - ((CURVE_H - 2 * PAD - 30) * (y - y0)) / (y1 - y0 || 1);
   pts.forEach((p, k) => {
     const colour = COLOURS[k % COLOURS.length];
     const line = document.createElementNS(SVG_NS, 'polyline');
@@ -197,6 +197,19 @@ export function lossCurve(series: ISeries[], logY: boolean, unit: string): SVGSV
     line.setAttribute('class', 'gophys-loss-line');
     line.setAttribute('stroke', colour);
     svg.appendChild(line);
+    // Sparse series (epoch losses: one point per epoch) get markers, since a
+    // one-point polyline draws nothing.
+    if (p.length <= 50) {
+      for (const [x, y] of p) {
+        const dot = document.createElementNS(SVG_NS, 'circle');
+        dot.setAttribute('cx', sx(x).toFixed(1));
+        dot.setAttribute('cy', sy(y).toFixed(1));
+        dot.setAttribute('r', '2.5');
+        dot.setAttribute('fill', colour);
+        dot.setAttribute('class', 'gophys-loss-point');
+        svg.appendChild(dot);
+      }
+    }
     const name = document.createElementNS(SVG_NS, 'text');
     name.setAttribute('x', String(PAD + 4 + 90 * k));
     name.setAttribute('y', '12');
@@ -205,14 +218,14 @@ export function lossCurve(series: ISeries[], logY: boolean, unit: string): SVGSV
     name.textContent = series[k].name;
     svg.appendChild(name);
   });
-  const axis = document.createElementNS(SVG_NS, 'text');
-  axis.setAttribute('x', String(CURVE_W - PAD));
-  axis.setAttribute('y', '12');
-  axis.setAttribute('text-anchor', 'end');
-  axis.setAttribute('class', 'gophys-loss-axis');
   const first = series.find(s => s.y.length > 0);
   const last = first !== undefined ? first.y[first.y.length - 1] : NaN;
-  axis.textContent = `${logY ? 'log ' : ''}loss vs ${unit || 'step'} (last ${fmt(last)})`;
+  const axis = document.createElementNS(SVG_NS, 'text');
+  axis.setAttribute('x', String(CURVE_W - PAD));
+  axis.setAttribute('y', String(CURVE_H - PAD - 2));
+  axis.setAttribute('text-anchor', 'end');
+  axis.setAttribute('class', 'gophys-loss-axis');
+  axis.textContent = `${logY ? 'log ' : ''}loss vs ${unit || 'step'}, last ${fmt(last)}`;
   svg.appendChild(axis);
   const tip = document.createElementNS(SVG_NS, 'title');
   tip.textContent = `y ${fmt(y0)} … ${fmt(y1)}${logY ? ' (log10)' : ''}, x ${fmt(x0)} … ${fmt(x1)}`;
