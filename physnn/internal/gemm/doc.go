@@ -9,7 +9,9 @@
 // each block is packed into a contiguous, zero-padded buffer of micro-panels
 // (transposition is absorbed here, so NN, NT, TN and TT share one path), and
 // a register-blocked micro-kernel computes one mr×nr tile of C at a time.
-// Edge tiles go through a scratch tile, so any size works. Packing buffers
+// Edge tiles go through a scratch tile, so any size works. When the output
+// is narrow (at most four B panels), packing A does not pay and the kernel
+// reads A's rows in place instead. Packing buffers
 // come from a pool: a training loop allocates nothing per product.
 //
 // # Kernels

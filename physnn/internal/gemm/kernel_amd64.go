@@ -14,21 +14,33 @@ import "golang.org/x/sys/cpu"
 func kernelS12x32AVX512(k int, a, b, c *float32, ldc int, alpha, beta float32)
 
 //go:noescape
+func kernelS12x32AVX512RowA(k int, a, b, c *float32, ldc int, alpha, beta float32, lda int)
+
+//go:noescape
 func kernelD12x16AVX512(k int, a, b, c *float64, ldc int, alpha, beta float64)
+
+//go:noescape
+func kernelD12x16AVX512RowA(k int, a, b, c *float64, ldc int, alpha, beta float64, lda int)
 
 //go:noescape
 func kernelS6x16AVX2(k int, a, b, c *float32, ldc int, alpha, beta float32)
 
 //go:noescape
+func kernelS6x16AVX2RowA(k int, a, b, c *float32, ldc int, alpha, beta float32, lda int)
+
+//go:noescape
 func kernelD6x8AVX2(k int, a, b, c *float64, ldc int, alpha, beta float64)
+
+//go:noescape
+func kernelD6x8AVX2RowA(k int, a, b, c *float64, ldc int, alpha, beta float64, lda int)
 
 func clockLoop(n int) int
 
 var (
-	avx512Kernel32 = kernel[float32]{name: "avx512-12x32", mr: 12, nr: 32, fn: kernelS12x32AVX512, kc: 256, mc: 192, nc: 4096}
-	avx512Kernel64 = kernel[float64]{name: "avx512-12x16", mr: 12, nr: 16, fn: kernelD12x16AVX512, kc: 256, mc: 96, nc: 2048}
-	avx2Kernel32   = kernel[float32]{name: "avx2-6x16", mr: 6, nr: 16, fn: kernelS6x16AVX2, kc: 256, mc: 96, nc: 4096}
-	avx2Kernel64   = kernel[float64]{name: "avx2-6x8", mr: 6, nr: 8, fn: kernelD6x8AVX2, kc: 256, mc: 72, nc: 2048}
+	avx512Kernel32 = kernel[float32]{name: "avx512-12x32", mr: 12, nr: 32, fn: kernelS12x32AVX512, fnRowA: kernelS12x32AVX512RowA, kc: 256, mc: 192, nc: 4096}
+	avx512Kernel64 = kernel[float64]{name: "avx512-12x16", mr: 12, nr: 16, fn: kernelD12x16AVX512, fnRowA: kernelD12x16AVX512RowA, kc: 256, mc: 96, nc: 2048}
+	avx2Kernel32   = kernel[float32]{name: "avx2-6x16", mr: 6, nr: 16, fn: kernelS6x16AVX2, fnRowA: kernelS6x16AVX2RowA, kc: 256, mc: 96, nc: 4096}
+	avx2Kernel64   = kernel[float64]{name: "avx2-6x8", mr: 6, nr: 8, fn: kernelD6x8AVX2, fnRowA: kernelD6x8AVX2RowA, kc: 256, mc: 72, nc: 2048}
 )
 
 // hasAVX512 and hasAVX2 report the CPU features the kernels need; the OS
