@@ -420,6 +420,7 @@ async function main() {
     }
     console.log(`screenshots: ${path.relative(repo, shot)}, lab-latents.png, lab-progress.png`);
   } catch (err) {
+    process.exitCode = 1;
     if (page) {
       fs.mkdirSync(screenshotDir, { recursive: true });
       await page.screenshot({ path: path.join(screenshotDir, 'lab-failure.png'), fullPage: true }).catch(() => {});
@@ -429,6 +430,11 @@ async function main() {
   } finally {
     if (browser) await browser.close().catch(() => {});
     killServer();
+    if (failures.length > 0 || process.exitCode) {
+      console.error(`jupyter lab log (tail):\n${fs.readFileSync(serverLog, 'utf8').split('\n').slice(-20).join('\n')}`);
+    }
+    await sleep(500); // let the server remove its runtime files before the directory goes
+    fs.rmSync(work, { recursive: true, force: true });
   }
   console.log(`browser test: ${failures.length === 0 ? 'PASS' : `${failures.length} FAILED`} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (failures.length > 0) process.exitCode = 1;
