@@ -21,6 +21,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -199,7 +200,7 @@ func (t *Tensor) Backward() (err error) {
 			if err := gi.check(); err != nil {
 				return fmt.Errorf("physnn: backward of %s, input %d: %w", n.op, j, err)
 			}
-			if !sameShape(gi.shape, in.shape) {
+			if !slices.Equal(gi.shape, in.shape) {
 				return fmt.Errorf("physnn: backward of %s, input %d: gradient shape %v differs from input shape %v", n.op, j, gi.shape, in.shape)
 			}
 			if in.node == nil {

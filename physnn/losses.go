@@ -3,6 +3,7 @@ package physnn
 import (
 	"errors"
 	"math"
+	"slices"
 )
 
 // Losses. Each returns a scalar tensor, the mean over all elements unless
@@ -14,7 +15,7 @@ func sameShapeLoss(op string, pred, target *Tensor) error {
 	if err := firstErr(pred, target); err != nil {
 		return err
 	}
-	if !sameShape(pred.shape, target.shape) {
+	if !slices.Equal(pred.shape, target.shape) {
 		return &ShapeError{Op: op, A: cloneInts(pred.shape), B: cloneInts(target.shape),
 			Reason: "prediction and target shapes differ; reshape the target (e.g. [N] to [N 1]) rather than rely on broadcasting"}
 	}

@@ -3,6 +3,7 @@ package physnn
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/gophys/gophys/physnn/internal/conv"
 )
@@ -396,7 +397,7 @@ func LocallyConnected2D(x, w, b *Tensor, o ConvOptions) *Tensor {
 	if w.shape[0] != g.OH || w.shape[1] != g.OW {
 		return bad("weight has %d×%d filter banks but the output is %d×%d; make the weight [%d, %d, ...]", w.shape[0], w.shape[1], g.OH, g.OW, g.OH, g.OW)
 	}
-	if b != nil && !sameShape(b.shape, []int{g.K, g.OH, g.OW}) {
+	if b != nil && !slices.Equal(b.shape, []int{g.K, g.OH, g.OW}) {
 		return bad("bias is %v but must be [%d %d %d], one value per output channel and pixel", b.shape, g.K, g.OH, g.OW)
 	}
 	if widestDtype(inputs) == f64 {

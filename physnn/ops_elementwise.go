@@ -1,6 +1,9 @@
 package physnn
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // Elementwise ops: binary ops with NumPy broadcasting, and unary maths and
 // activations. Each public method computes its result with an unexported
@@ -92,7 +95,7 @@ func broadcastStridesInto(dst, shape, strides []int) {
 // expand returns a view of t broadcast to shape (stride 0 on repeated
 // dimensions). Views like this are only read, never written.
 func expand(t *Tensor, shape []int) *Tensor {
-	if sameShape(t.shape, shape) {
+	if slices.Equal(t.shape, shape) {
 		return t
 	}
 	v := t.ws.header(len(shape))
@@ -139,7 +142,7 @@ func div(a, b *Tensor) *Tensor { return binary(opDiv, "div", a, b) }
 // sumTo sums g over the dimensions that broadcasting added or stretched, so
 // the result has shape (the reverse of broadcasting, for gradients).
 func sumTo(g *Tensor, shape []int) *Tensor {
-	if sameShape(g.shape, shape) {
+	if slices.Equal(g.shape, shape) {
 		return g
 	}
 	if rows, ok := leadingReduction(g.shape, shape); ok && g.isContiguous() && rows > 0 {
@@ -513,7 +516,7 @@ func unaryCost(op unop) int {
 // no temporary tensor; the products are the same as mul(g, unary(deriv,
 // x, p)), so results do not depend on which path runs.
 func mulDeriv(g *Tensor, deriv unop, x *Tensor, p float64) *Tensor {
-	if firstErr(g, x) != nil || g.dt != x.dt || !sameShape(g.shape, x.shape) || !g.isContiguous() || !x.isContiguous() {
+	if firstErr(g, x) != nil || g.dt != x.dt || !slices.Equal(g.shape, x.shape) || !g.isContiguous() || !x.isContiguous() {
 		return mul(g, unary(deriv, x, p))
 	}
 	out := wsOf(g, x).allocOverwrite(x.dt, x.shape)

@@ -624,16 +624,3 @@ func (t *Tensor) view(shape, strides []int, offset int) *Tensor {
 	v.st, v.dt, v.offset = t.st, t.dt, offset
 	return v
 }
-
-// sameShape reports whether a and b have equal dimensions.
-func sameShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"math"
+	"slices"
 	"testing"
 )
 
@@ -61,8 +62,8 @@ func TestPendulumData(t *testing.T) {
 	}{
 		{"shapes", sameInts(d.Observations.Shape(), []int{500, 50}) && sameInts(d.Questions.Shape(), []int{500, 1}) &&
 			sameInts(d.Answers.Shape(), []int{500, 1})},
-		{"deterministic", equalF32(d.Observations.Values(), again.Observations.Values())},
-		{"seed matters", !equalF32(d.Observations.Values(), other.Observations.Values())},
+		{"deterministic", slices.Equal(d.Observations.Values(), again.Observations.Values())},
+		{"seed matters", !slices.Equal(d.Observations.Values(), other.Observations.Values())},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -122,18 +123,6 @@ func TestPendulumData(t *testing.T) {
 }
 
 func sameInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
-func equalF32(a, b []float32) bool {
 	if len(a) != len(b) {
 		return false
 	}

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -102,7 +103,7 @@ func TestQubits(t *testing.T) {
 				t.Fatalf("sample %d: observation %g, want %g", i, got, want)
 			}
 		}
-		if equalF32(a.Observations.Values(), b.Observations.Values()) {
+		if slices.Equal(a.Observations.Values(), b.Observations.Values()) {
 			t.Error("different Seeds gave equal states")
 		}
 	})
