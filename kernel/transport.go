@@ -1,32 +1,18 @@
 package kernel
 
-import "fmt"
+import "github.com/gophys/gophys/kernel/internal/wire"
 
 // Channel names one of the four message channels of a Jupyter kernel. (The
 // heartbeat never reaches the kernel core; the transport echoes it.)
-type Channel int
+type Channel = wire.Channel
 
 // The channels.
 const (
-	Shell Channel = iota
-	Control
-	Stdin
-	IOPub
+	Shell   = wire.Shell
+	Control = wire.Control
+	Stdin   = wire.Stdin
+	IOPub   = wire.IOPub
 )
-
-func (c Channel) String() string {
-	switch c {
-	case Shell:
-		return "shell"
-	case Control:
-		return "control"
-	case Stdin:
-		return "stdin"
-	case IOPub:
-		return "iopub"
-	}
-	return fmt.Sprintf("Channel(%d)", int(c))
-}
 
 // Transport moves raw multipart frames between the kernel and its frontends.
 // The kernel signs, verifies and parses them (package wire), so a transport

@@ -30,26 +30,9 @@ func ListenZMQ(info ConnectionInfo, logger *slog.Logger) (Transport, error) {
 // zmqTransport adapts zmqconn.Conn to Transport.
 type zmqTransport struct{ c *zmqconn.Conn }
 
-var zmqChannels = [...]zmqconn.Channel{
-	Shell:   zmqconn.Shell,
-	Control: zmqconn.Control,
-	Stdin:   zmqconn.Stdin,
-	IOPub:   zmqconn.IOPub,
-}
+func (t zmqTransport) Incoming(ch Channel) <-chan [][]byte { return t.c.Incoming(ch) }
 
-func (t zmqTransport) Incoming(ch Channel) <-chan [][]byte {
-	if ch < 0 || int(ch) >= len(zmqChannels) {
-		return nil
-	}
-	return t.c.Incoming(zmqChannels[ch])
-}
-
-func (t zmqTransport) Send(ch Channel, frames [][]byte) error {
-	if ch < 0 || int(ch) >= len(zmqChannels) {
-		return zmqconn.ErrUnknownChannel
-	}
-	return t.c.Send(zmqChannels[ch], frames)
-}
+func (t zmqTransport) Send(ch Channel, frames [][]byte) error { return t.c.Send(ch, frames) }
 
 // Flush waits (at most a second) until queued IOPub messages have left.
 func (t zmqTransport) Flush() { t.c.Flush(time.Second) }

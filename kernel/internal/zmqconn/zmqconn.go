@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/go-zeromq/zmq4"
+
+	"github.com/gophys/gophys/kernel/internal/wire"
 )
 
 // ConnectionInfo is the content of a Jupyter connection file.
@@ -83,30 +85,16 @@ func (c ConnectionInfo) Validate() error {
 }
 
 // Channel names one of the four message sockets.
-type Channel int
+type Channel = wire.Channel
 
 // The message channels. The heartbeat is served internally.
 const (
-	Shell Channel = iota
-	Control
-	Stdin
-	IOPub
-	numChannels
+	Shell       = wire.Shell
+	Control     = wire.Control
+	Stdin       = wire.Stdin
+	IOPub       = wire.IOPub
+	numChannels = wire.NumChannels
 )
-
-func (c Channel) String() string {
-	switch c {
-	case Shell:
-		return "shell"
-	case Control:
-		return "control"
-	case Stdin:
-		return "stdin"
-	case IOPub:
-		return "iopub"
-	}
-	return fmt.Sprintf("Channel(%d)", int(c))
-}
 
 // ErrUnknownChannel is returned by Send for a channel that does not exist.
 var ErrUnknownChannel = errors.New("zmqconn: unknown channel")
