@@ -11,7 +11,7 @@ REPORTS := $(CURDIR)/build/reports
 # JupyterLab refuses to run as root without --allow-root.
 LAB_ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: all build venv kernelspec labext lab test test-go test-protocol test-notebooks test-browser report bench generate lint clean
+.PHONY: all build venv kernelspec labext lab test test-go test-protocol test-notebooks test-browser report bench bench-gemm generate lint clean
 
 all: build
 
@@ -70,10 +70,19 @@ tests/browser/node_modules/.installed: tests/browser/package-lock.json
 report: kernelspec
 	PATH=$(VENV)/bin:$$PATH $(VPY) tests/run_notebooks.py --out $(REPORTS) notebooks
 
-## bench: kernel latency/memory side by side with ipykernel, and physnn's Go benchmarks.
+## bench: kernel latency/memory side by side with ipykernel, physnn's Go benchmarks and the GEMM table
+## (physnn vs gonum vs OpenBLAS). BENCH_OPENBLAS=1 adds the OpenBLAS column (cgo + libopenblas-dev);
+## OPENBLAS_CORETYPE=SkylakeX picks its AVX-512 kernels on CPUs newer than the library (Zen 5).
+GEMM_TABLE = PHYSNN_GEMM_TABLE=1 $(GO) test -run '^$$' -bench '^BenchmarkGEMMTable$$' -benchtime 1x \
+	$(if $(filter 1,$(BENCH_OPENBLAS)),-tags openblas,) ./physnn/internal/gemm
 bench: kernelspec
 	PATH=$(VENV)/bin:$$PATH $(VPY) bench/kernel_bench.py
 	$(GO) test -run '^$$' -bench . -benchmem ./physnn/...
+	$(GEMM_TABLE)
+
+## bench-gemm: only the GEMM table (no Python needed).
+bench-gemm:
+	$(GEMM_TABLE)
 
 ## generate: regenerate the yaegi symbol tables and other generated code.
 generate:
