@@ -25,9 +25,15 @@ import (
 // (above the 0.5 threshold) after 600 epochs: b's effect on x(t) is small,
 // so β = 1e-3 buys only a noisy code for it. SCINET_PENDULUM_SEED=n runs
 // the same check with another seed.
+//
+// The headline check is notebooks/scinet-pendulum.ipynb, which trains this
+// exact recipe and asserts the same criteria in make test's notebook run
+// (decisions.md: do not train the same thing twice in make test). This test
+// therefore runs only when SCINET_FULL=1 is set: for iterating on the model
+// without Jupyter, and for other seeds.
 func TestPendulumPassCriteria(t *testing.T) {
-	if testing.Short() {
-		t.Skip("trains a SciNet for about a minute")
+	if os.Getenv("SCINET_FULL") != "1" {
+		t.Skip("trains a SciNet for about a minute; set SCINET_FULL=1 (notebooks/scinet-pendulum.ipynb asserts the same criteria)")
 	}
 	seed := uint64(1)
 	if v := os.Getenv("SCINET_PENDULUM_SEED"); v != "" {
