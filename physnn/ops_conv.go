@@ -108,17 +108,37 @@ func Conv2D(x, w, b *Tensor, o ConvOptions) *Tensor {
 	return conv2d[float32](x, w, b, g)
 }
 
+// convKernels are the three raw kernels of a convolution-like op: the
+// forward pass and the gradients with respect to the input and the filters.
+type convKernels[T float] struct {
+	forward func(g *conv.Geom, n int, x, w, bias, y []T, ws *conv.Workspace[T]) error
+	data    func(g *conv.Geom, n int, dy, w, dx []T, ws *conv.Workspace[T]) error
+	filter  func(g *conv.Geom, n int, x, dy, dw []T, ws *conv.Workspace[T]) error
+}
+
 func conv2d[T float](x, w, b *Tensor, g conv.Geom) *Tensor {
+	k := convKernels[T]{conv.Forward[T], conv.BackwardData[T], conv.BackwardFilter[T]}
+	return convOp("conv2d", k, x, w, b, g, g.K, g.OH, g.OW)
+}
+
+func convTranspose2d[T float](x, w, b *Tensor, g conv.Geom) *Tensor {
+	k := convKernels[T]{conv.TransposeForward[T], conv.TransposeBackwardData[T], conv.TransposeBackwardFilter[T]}
+	return convOp("conv_transpose2d", k, x, w, b, g, g.C, g.H, g.W)
+}
+
+// convOp runs k forward into an [N, ch, oh, ow] result and records its
+// backward pass; the bias has one entry per output channel.
+func convOp[T float](op string, k convKernels[T], x, w, b *Tensor, g conv.Geom, ch, oh, ow int) *Tensor {
 	n := x.shape[0]
 	xs, wv, bv := dtypeValues[T](x), dtypeValues[T](w), dtypeValues[T](b)
-	out := wsOf(x, w, b).alloc(dtypeOf[T](), []int{n, g.K, g.OH, g.OW})
+	out := wsOf(x, w, b).alloc(dtypeOf[T](), []int{n, ch, oh, ow})
 	ws := acquireConvWorkspace[T]()
-	err := conv.Forward(&g, n, xs, wv, bv, elems[T](out.st), ws)
+	err := k.forward(&g, n, xs, wv, bv, elems[T](out.st), ws)
 	conv.Release(ws)
 	if err != nil {
-		return errTensor(fmt.Errorf("physnn: conv2d: %w", err))
+		return errTensor(fmt.Errorf("physnn: %s: %w", op, err))
 	}
-	return record(out, "conv2d", convInputs(x, w, b), func(grad *Tensor) []*Tensor {
+	return record(out, op, convInputs(x, w, b), func(grad *Tensor) []*Tensor {
 		dy := dtypeValues[T](grad)
 		bufs := wsOf(grad, x, w)
 		ws := acquireConvWorkspace[T]()
@@ -127,21 +147,21 @@ func conv2d[T float](x, w, b *Tensor, g conv.Geom) *Tensor {
 		var err error
 		if x.requiresGrad {
 			grads[0] = bufs.alloc(dtypeOf[T](), x.shape)
-			err = conv.BackwardData(&g, n, dy, wv, elems[T](grads[0].st), ws)
+			err = k.data(&g, n, dy, wv, elems[T](grads[0].st), ws)
 		}
 		if w.requiresGrad && err == nil {
 			grads[1] = bufs.alloc(dtypeOf[T](), w.shape)
-			err = conv.BackwardFilter(&g, n, xs, dy, elems[T](grads[1].st), ws)
+			err = k.filter(&g, n, xs, dy, elems[T](grads[1].st), ws)
 		}
 		if b != nil {
 			var gb *Tensor
 			if b.requiresGrad {
 				gb = bufs.alloc(dtypeOf[T](), b.shape)
-				conv.BiasGrad(n, g.K, g.OH*g.OW, dy, elems[T](gb.st))
+				conv.BiasGrad(n, ch, oh*ow, dy, elems[T](gb.st))
 			}
 			grads = append(grads, gb)
 		}
-		return interruptedGrads("conv2d", grads, err)
+		return interruptedGrads(op, grads, err)
 	})
 }
 
@@ -195,43 +215,6 @@ func sameTransposePadding(in, k, stride int) (before, after, extra int) {
 	before, after = conv.SamePadding(in*stride, k, stride)
 	extra = in*stride - ((in-1)*stride + k - before - after)
 	return before, after, extra
-}
-
-func convTranspose2d[T float](x, w, b *Tensor, g conv.Geom) *Tensor {
-	n := x.shape[0]
-	xs, wv, bv := dtypeValues[T](x), dtypeValues[T](w), dtypeValues[T](b)
-	out := wsOf(x, w, b).alloc(dtypeOf[T](), []int{n, g.C, g.H, g.W})
-	ws := acquireConvWorkspace[T]()
-	err := conv.TransposeForward(&g, n, xs, wv, bv, elems[T](out.st), ws)
-	conv.Release(ws)
-	if err != nil {
-		return errTensor(fmt.Errorf("physnn: conv_transpose2d: %w", err))
-	}
-	return record(out, "conv_transpose2d", convInputs(x, w, b), func(grad *Tensor) []*Tensor {
-		dy := dtypeValues[T](grad)
-		bufs := wsOf(grad, x, w)
-		ws := acquireConvWorkspace[T]()
-		defer conv.Release(ws)
-		grads := make([]*Tensor, 2, 3)
-		var err error
-		if x.requiresGrad {
-			grads[0] = bufs.alloc(dtypeOf[T](), x.shape)
-			err = conv.TransposeBackwardData(&g, n, dy, wv, elems[T](grads[0].st), ws)
-		}
-		if w.requiresGrad && err == nil {
-			grads[1] = bufs.alloc(dtypeOf[T](), w.shape)
-			err = conv.TransposeBackwardFilter(&g, n, xs, dy, elems[T](grads[1].st), ws)
-		}
-		if b != nil {
-			var gb *Tensor
-			if b.requiresGrad {
-				gb = bufs.alloc(dtypeOf[T](), b.shape)
-				conv.BiasGrad(n, g.C, g.H*g.W, dy, elems[T](gb.st))
-			}
-			grads = append(grads, gb)
-		}
-		return interruptedGrads("conv_transpose2d", grads, err)
-	})
 }
 
 // acquireConvWorkspace returns a pooled workspace whose kernels stop early
