@@ -237,3 +237,146 @@ done:
 	VZEROUPPER
 	MOVQ AX, ret+48(FP)
 	RET
+
+// func eluAVX2(dst, x []float32, alpha float32) int
+//
+// Computes dst[i] = elu32(x[i], alpha) eight at a time with the scalar
+// code's float32 operations in its order (no fused multiply-add): x where
+// x > 0, else alpha·(em·s + (s − 1)) from expParts(x). Lanes with x > 0
+// are reduced from +0 and then replaced by x. It stops before fewer than
+// eight values remain or at a block holding a value x ≤ -87 or a NaN, and
+// returns how many values it wrote (a multiple of 8).
+TEXT ·eluAVX2(SB), NOSPLIT, $0-64
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         x_base+24(FP), SI
+	MOVQ         x_len+32(FP), CX
+	VBROADCASTSS alpha+48(FP), Y14
+	VXORPS       Y15, Y15, Y15
+	SHRQ         $3, CX
+	XORQ         AX, AX
+
+eluloop:
+	TESTQ     CX, CX
+	JZ        eludone
+	VMOVUPS   (SI)(AX*4), Y0
+	VCMPPS    $0x1e, siglimit<>(SB), Y0, Y2
+	VMOVMSKPS Y2, DX
+	CMPL      DX, $0xff
+	JNE       eludone
+
+	// a = x where x <= 0, else +0 (Y7 is the x <= 0 mask).
+	VCMPPS $0x02, Y15, Y0, Y7
+	VANDPS Y7, Y0, Y1
+
+	// expParts(a): n, r, the polynomial, em = p·r·r + r, s = 2^n.
+	VMULPS  siglog2e<>(SB), Y1, Y2
+	VADDPS  siground<>(SB), Y2, Y2
+	VSUBPS  siground<>(SB), Y2, Y2
+	VMULPS  sigln2hi<>(SB), Y2, Y3
+	VSUBPS  Y3, Y1, Y3
+	VMULPS  sigln2lo<>(SB), Y2, Y4
+	VSUBPS  Y4, Y3, Y3
+	VMOVUPS sigp0<>(SB), Y4
+	VMULPS  Y3, Y4, Y4
+	VADDPS  sigp1<>(SB), Y4, Y4
+	VMULPS  Y3, Y4, Y4
+	VADDPS  sigp2<>(SB), Y4, Y4
+	VMULPS  Y3, Y4, Y4
+	VADDPS  sigp3<>(SB), Y4, Y4
+	VMULPS  Y3, Y4, Y4
+	VADDPS  sigp4<>(SB), Y4, Y4
+	VMULPS  Y3, Y4, Y4
+	VADDPS  sigp5<>(SB), Y4, Y4
+	VMULPS  Y3, Y4, Y4
+	VMULPS  Y3, Y4, Y4
+	VADDPS  Y3, Y4, Y4
+	VCVTTPS2DQ Y2, Y5
+	VPADDD     sigbias<>(SB), Y5, Y5
+	VPSLLD     $23, Y5, Y5
+
+	// alpha·(em·s + (s − 1)) where x <= 0, else x.
+	VMULPS    Y5, Y4, Y4
+	VSUBPS    sigone<>(SB), Y5, Y6
+	VADDPS    Y6, Y4, Y4
+	VMULPS    Y14, Y4, Y4
+	VBLENDVPS Y7, Y4, Y0, Y0
+	VMOVUPS   Y0, (DI)(AX*4)
+
+	ADDQ $8, AX
+	DECQ CX
+	JMP  eluloop
+
+eludone:
+	VZEROUPPER
+	MOVQ AX, ret+56(FP)
+	RET
+
+// func mulELUDerivAVX2(dst, g, x []float32, alpha float32) int
+//
+// Computes dst[i] = g[i]·eluDeriv32(x[i], alpha) as eluAVX2 does: g where
+// x > 0, else g·(alpha·((em + 1)·s)), exp32's operations. Same stopping
+// rule and result as eluAVX2.
+TEXT ·mulELUDerivAVX2(SB), NOSPLIT, $0-88
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         g_base+24(FP), BX
+	MOVQ         x_base+48(FP), SI
+	MOVQ         x_len+56(FP), CX
+	VBROADCASTSS alpha+72(FP), Y14
+	VXORPS       Y15, Y15, Y15
+	SHRQ         $3, CX
+	XORQ         AX, AX
+
+deluloop:
+	TESTQ     CX, CX
+	JZ        deludone
+	VMOVUPS   (SI)(AX*4), Y0
+	VCMPPS    $0x1e, siglimit<>(SB), Y0, Y2
+	VMOVMSKPS Y2, DX
+	CMPL      DX, $0xff
+	JNE       deludone
+
+	VCMPPS $0x02, Y15, Y0, Y7
+	VANDPS Y7, Y0, Y1
+
+	VMULPS  siglog2e<>(SB), Y1, Y2
+	VADDPS  siground<>(SB), Y2, Y2
+	VSUBPS  siground<>(SB), Y2, Y2
+	VMULPS  sigln2hi<>(SB), Y2, Y3
+	VSUBPS  Y3, Y1, Y3
+	VMULPS  sigln2lo<>(SB), Y2, Y4
+	VSUBPS  Y4, Y3, Y3
+	VMOVUPS sigp0<>(SB), Y4
+	VMULPS  Y3, Y4, Y4
+	VADDPS  sigp1<>(SB), Y4, Y4
+	VMULPS  Y3, Y4, Y4
+	VADDPS  sigp2<>(SB), Y4, Y4
+	VMULPS  Y3, Y4, Y4
+	VADDPS  sigp3<>(SB), Y4, Y4
+	VMULPS  Y3, Y4, Y4
+	VADDPS  sigp4<>(SB), Y4, Y4
+	VMULPS  Y3, Y4, Y4
+	VADDPS  sigp5<>(SB), Y4, Y4
+	VMULPS  Y3, Y4, Y4
+	VMULPS  Y3, Y4, Y4
+	VADDPS  Y3, Y4, Y4
+	VCVTTPS2DQ Y2, Y5
+	VPADDD     sigbias<>(SB), Y5, Y5
+	VPSLLD     $23, Y5, Y5
+
+	// d = alpha·((em + 1)·s) where x <= 0, else 1; dst = g·d.
+	VADDPS    sigone<>(SB), Y4, Y4
+	VMULPS    Y5, Y4, Y4
+	VMULPS    Y14, Y4, Y4
+	VMOVUPS   sigone<>(SB), Y6
+	VBLENDVPS Y7, Y4, Y6, Y6
+	VMULPS    (BX)(AX*4), Y6, Y6
+	VMOVUPS   Y6, (DI)(AX*4)
+
+	ADDQ $8, AX
+	DECQ CX
+	JMP  deluloop
+
+deludone:
+	VZEROUPPER
+	MOVQ AX, ret+80(FP)
+	RET

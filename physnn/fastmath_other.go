@@ -8,3 +8,9 @@ var haveSigmoidVec = false
 // sigmoidVec does nothing without a vector kernel: the scalar code
 // handles every value.
 func sigmoidVec(dst, x []float32) int { return 0 }
+
+// eluVec does nothing without a vector kernel.
+func eluVec(dst, x []float32, alpha float32) int { return 0 }
+
+// mulELUDerivVec does nothing without a vector kernel.
+func mulELUDerivVec(dst, g, x []float32, alpha float32) int { return 0 }

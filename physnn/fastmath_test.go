@@ -21,6 +21,14 @@ func TestFastMath32(t *testing.T) {
 		{"exp", exp32, math.Exp, -100, 88},
 		{"sigmoid", sigmoid32, sigmoid, -100, 100},
 		{"tanh", tanh32, math.Tanh, -20, 20},
+		{"expm1", expm1f32, math.Expm1, -100, 88},
+		{"expm1 near 0", expm1f32, math.Expm1, -1e-3, 1e-3},
+		{"elu", func(x float32) float32 { return elu32(x, 1.5) }, func(x float64) float64 {
+			if x > 0 {
+				return x
+			}
+			return 1.5 * math.Expm1(x)
+		}, -100, 10},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -44,7 +52,7 @@ func TestFastMath32(t *testing.T) {
 			t.Logf("worst relative error %.3g", worst)
 		})
 	}
-	for _, f := range []func(float32) float32{exp32, sigmoid32, tanh32} {
+	for _, f := range []func(float32) float32{exp32, sigmoid32, tanh32, expm1f32, func(x float32) float32 { return elu32(x, 1) }} {
 		if v := f(float32(math.NaN())); v == v {
 			t.Errorf("NaN input gave %v", v)
 		}
@@ -54,12 +62,13 @@ func TestFastMath32(t *testing.T) {
 	}
 }
 
-// TestSigmoidVector checks the batch sigmoid (the AVX2 kernel where the
-// CPU has it) against the scalar sigmoid32 on inputs that exercise its
-// edges: lengths that are not multiples of 8, and blocks holding values
-// beyond ±87, infinities and NaNs that the scalar code must take over.
-func TestSigmoidVector(t *testing.T) {
-	t.Logf("vector kernel: %v", haveSigmoidVec)
+// TestVectorKernels checks the batch sigmoid, ELU and ELU gradient (the
+// AVX2 kernels where the CPU has them) against the scalar code on inputs
+// that exercise their edges: lengths that are not multiples of 8, and
+// blocks holding values beyond ±87, infinities and NaNs that the scalar
+// code must take over.
+func TestVectorKernels(t *testing.T) {
+	t.Logf("vector kernels: %v", haveSigmoidVec)
 	sweep := make([]float32, 200003)
 	for i := range sweep {
 		sweep[i] = -100 + 200*float32(i)/float32(len(sweep)-1)
@@ -69,6 +78,19 @@ func TestSigmoidVector(t *testing.T) {
 	special[40], special[100] = float32(math.NaN()), float32(math.Inf(1))
 	special[101], special[500] = float32(math.Inf(-1)), -1e30
 	special[999] = float32(math.NaN())
+	special[600], special[601] = float32(math.Copysign(0, -1)), 0
+	grad := NewRNG(8).Normal(0, 1, len(sweep)).Data()
+	const alpha = 0.7
+	kernels := []struct {
+		name   string
+		batch  func(dst, x []float32)
+		scalar func(i int, x float32) float32
+	}{
+		{"sigmoid", sigmoid32s, func(_ int, x float32) float32 { return sigmoid32(x) }},
+		{"elu", func(dst, x []float32) { elu32s(dst, x, alpha) }, func(_ int, x float32) float32 { return elu32(x, alpha) }},
+		{"elu gradient", func(dst, x []float32) { mulELUDeriv32(dst, grad[:len(x)], x, alpha) },
+			func(i int, x float32) float32 { return grad[i] * eluDeriv32(x, alpha) }},
+	}
 	cases := []struct {
 		name string
 		x    []float32
@@ -79,29 +101,31 @@ func TestSigmoidVector(t *testing.T) {
 		{"9 values", special[3:12]},
 		{"empty", nil},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			got := make([]float32, len(tc.x))
-			sigmoid32s(got, tc.x)
-			exact := 0
-			for i, v := range tc.x {
-				want := sigmoid32(v)
-				switch {
-				case want != want:
-					if got[i] == got[i] {
-						t.Fatalf("sigmoid(%v) = %v, want NaN", v, got[i])
+	for _, k := range kernels {
+		for _, tc := range cases {
+			t.Run(k.name+"/"+tc.name, func(t *testing.T) {
+				got := make([]float32, len(tc.x))
+				k.batch(got, tc.x)
+				exact := 0
+				for i, v := range tc.x {
+					want := k.scalar(i, v)
+					switch {
+					case want != want:
+						if got[i] == got[i] {
+							t.Fatalf("%s(%v) = %v, want NaN", k.name, v, got[i])
+						}
+						exact++
+					case got[i] == want && math.Signbit(float64(got[i])) == math.Signbit(float64(want)):
+						exact++
+					case math.Abs(float64(got[i]-want)) > 1.0/(1<<23)*math.Abs(float64(want)):
+						// One ulp: the compiler may fuse the scalar code's
+						// multiply-adds on CPUs that have FMA; the kernels never do.
+						t.Fatalf("%s(%v) = %v, scalar %v", k.name, v, got[i], want)
 					}
-					exact++
-				case got[i] == want:
-					exact++
-				case math.Abs(float64(got[i]-want)) > 1.0/(1<<23)*math.Abs(float64(want)):
-					// One ulp: the compiler may fuse the scalar code's
-					// multiply-adds on CPUs that have FMA; the kernel never does.
-					t.Fatalf("sigmoid(%v) = %v, scalar %v", v, got[i], want)
 				}
-			}
-			t.Logf("%d of %d bitwise equal to the scalar code", exact, len(tc.x))
-		})
+				t.Logf("%d of %d bitwise equal to the scalar code", exact, len(tc.x))
+			})
+		}
 	}
 }
 
@@ -114,11 +138,11 @@ func BenchmarkFastMath32(b *testing.B) {
 	for _, op := range []struct {
 		name string
 		op   unop
-	}{{"exp", uExp}, {"sigmoid", uSigmoid}, {"tanh", uTanh}} {
+	}{{"exp", uExp}, {"sigmoid", uSigmoid}, {"tanh", uTanh}, {"elu", uELU}} {
 		b.Run(op.name, func(b *testing.B) {
 			b.SetBytes(int64(4 * len(x)))
 			for b.Loop() {
-				fastUnary32(op.op, dst, x)
+				fastUnary32(op.op, 1, dst, x)
 			}
 		})
 	}

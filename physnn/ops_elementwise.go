@@ -492,7 +492,7 @@ func unary(op unop, x *Tensor, p float64) *Tensor {
 // unaryLoop32 is unaryLoop for float32, through the fast kernels where
 // the op has one.
 func unaryLoop32(op unop, p float32, dst, x []float32) {
-	if !fastUnary32(op, dst, x) {
+	if !fastUnary32(op, p, dst, x) {
 		unaryLoop(op, p, dst, x)
 	}
 }
@@ -504,7 +504,7 @@ func unaryCost(op unop) int {
 	case uNeg, uAddScalar, uMulScalar, uAbs, uSign, uReLU, uStep, uLeakyReLU, uLeakyDeriv,
 		uSigmoidDerivY, uTanhDerivY:
 		return 1
-	case uSigmoid:
+	case uSigmoid, uELU:
 		return 4 // eight at a time with AVX2
 	}
 	return 16
@@ -559,12 +559,17 @@ func mulDerivLoop[T float](deriv unop, p T, dst, g, x []T) {
 			dst[i] = g[i] * (1 - y*y)
 		}
 		return
+	case uELUDeriv:
+		if d32, ok := any(dst).([]float32); ok {
+			mulELUDeriv32(d32, any(g).([]float32), any(x).([]float32), any(p).(float32))
+			return
+		}
 	}
 	var buf [512]T
 	for lo := 0; lo < len(dst); lo += len(buf) {
 		hi := min(lo+len(buf), len(dst))
 		d := buf[:hi-lo]
-		if d32, ok := any(d).([]float32); !ok || !fastUnary32(deriv, d32, any(x[lo:hi]).([]float32)) {
+		if d32, ok := any(d).([]float32); !ok || !fastUnary32(deriv, any(p).(float32), d32, any(x[lo:hi]).([]float32)) {
 			unaryLoop(deriv, p, d, x[lo:hi])
 		}
 		for i, v := range d {
