@@ -28,11 +28,18 @@
 //
 // # Parallelism
 //
-// Products with enough work (m·n·k ≥ 2·96³) are split along m or n into
-// whole tiles, one part per GOMAXPROCS goroutine; smaller ones stay on the
-// calling goroutine, and tiny ones (m·n·k < 512) skip packing altogether.
-// The summation order inside each element does not depend on the number
-// of goroutines.
+// Products with enough work (m·n·k ≥ 2·96³) run on up to GOMAXPROCS
+// goroutines that share each packed B block: they pack its panels
+// together, then claim tasks (a row block of A times a column chunk of the
+// block) one at a time, so a goroutine delayed by other load on the
+// machine leaves its share to the others (see parallel.go). Smaller
+// products stay on the calling goroutine, and tiny ones (m·n·k < 512) skip
+// packing altogether. The summation order inside each element does not
+// depend on the number of goroutines.
+//
+// nc, the width of a packed B block, is set at init so that a block fills
+// half of the per-core L2 cache (read from sysfs on Linux, 1 MiB assumed
+// elsewhere).
 //
 // [Sgemv] and [Dgemv] (matrix times vector) serve products with a size of
 // 1 and still delegate to gonum's BLAS.

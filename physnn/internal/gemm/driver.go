@@ -89,52 +89,7 @@ func gemm[T float32 | float64](kern *kernel[T], m, n, k int, alpha T, a, b matri
 		serial(kern, m, n, k, alpha, a, b, beta, c, ldc)
 		return
 	}
-	// Split along n or m into whole tiles, one part per worker. Each
-	// worker packs its share of the split operand and all of the other, so
-	// split n only when A (m×k) is the smaller operand to duplicate; on
-	// ties split m, because B's rows pack by plain copies while A's need a
-	// gather (square 128³–512³ products ran 4–25% faster this way).
-	var wg sync.WaitGroup
-	if n > m {
-		parts := split(n, kern.nr, workers)
-		last := len(parts) - 2 // the calling goroutine takes the last part
-		for w := 0; w <= last; w++ {
-			j0, j1 := parts[w], parts[w+1]
-			bw := matrix[T]{b.data[j0*b.cs:], b.rs, b.cs}
-			part := func() { serial(kern, m, j1-j0, k, alpha, a, bw, beta, c[j0:], ldc) }
-			if w == last {
-				part()
-			} else {
-				wg.Go(part)
-			}
-		}
-	} else {
-		parts := split(m, kern.mr, workers)
-		last := len(parts) - 2
-		for w := 0; w <= last; w++ {
-			i0, i1 := parts[w], parts[w+1]
-			aw := matrix[T]{a.data[i0*a.rs:], a.rs, a.cs}
-			part := func() { serial(kern, i1-i0, n, k, alpha, aw, b, beta, c[i0*ldc:], ldc) }
-			if w == last {
-				part()
-			} else {
-				wg.Go(part)
-			}
-		}
-	}
-	wg.Wait()
-}
-
-// split cuts [0, size) into at most parts ranges whose sizes are multiples
-// of unit (but the last), returning the boundaries.
-func split(size, unit, parts int) []int {
-	units := (size + unit - 1) / unit
-	parts = min(parts, units)
-	bounds := make([]int, 0, parts+1)
-	for w := 0; w <= parts; w++ {
-		bounds = append(bounds, min(size, units*w/parts*unit))
-	}
-	return bounds
+	parallel(kern, workers, m, n, k, alpha, a, b, beta, c, ldc)
 }
 
 // serial is the blocked, packed product on one goroutine (the Goto/BLIS
@@ -159,25 +114,34 @@ func serial[T float32 | float64](kern *kernel[T], m, n, k int, alpha T, a, b mat
 			rowA := useRowA(kern, a, nb)
 			for i0 := 0; i0 < m; i0 += mc {
 				mb := min(mc, m-i0)
-				var inPlace *T // first element of A's block, read in place
-				if rowA {
-					// Only a partial last row tile needs a packed panel
-					// (the kernel would read past A's last row).
-					full := mb / mr * mr
-					packA(buf.a, a, i0+full, mb-full, p0, kb, mr)
-					inPlace = &a.data[i0*a.rs+p0]
-				} else {
-					packA(buf.a, a, i0, mb, p0, kb, mr)
-				}
 				// The first k slice applies beta; later ones accumulate.
 				blockBeta := beta
 				if p0 > 0 {
 					blockBeta = 1
 				}
-				macro(kern, mb, nb, kb, alpha, blockBeta, buf, inPlace, a.rs, c[i0*ldc+j0:], ldc)
+				rowBlock(kern, a, i0, mb, p0, kb, nb, rowA, alpha, blockBeta, buf.a, buf.b, buf.tile, c[i0*ldc+j0:], ldc)
 			}
 		}
 	}
+}
+
+// rowBlock computes rows [i0, i0+mb) of one packed B block (bpack, nb
+// columns, k slice [p0, p0+kb)): it packs the mb×kb block of A into apack
+// (with rowA, only a partial last row tile; the kernels read the other rows
+// in place) and runs the micro-kernels, setting the block of C that c
+// starts at to alpha·A·B + beta·C.
+func rowBlock[T float32 | float64](kern *kernel[T], a matrix[T], i0, mb, p0, kb, nb int, rowA bool, alpha, beta T, apack, bpack, tile, c []T, ldc int) {
+	var inPlace *T // first element of A's block, read in place
+	if rowA {
+		// Only a partial last row tile needs a packed panel (the kernel
+		// would read past A's last row).
+		full := mb / kern.mr * kern.mr
+		packA(apack, a, i0+full, mb-full, p0, kb, kern.mr)
+		inPlace = &a.data[i0*a.rs+p0]
+	} else {
+		packA(apack, a, i0, mb, p0, kb, kern.mr)
+	}
+	macro(kern, mb, nb, kb, alpha, beta, apack, bpack, tile, inPlace, a.rs, c, ldc)
 }
 
 // useRowA reports whether the kernels should read A's rows in place for a
@@ -201,17 +165,21 @@ func rowOf[T float32 | float64](p *T, off int) *T {
 // setting each tile of C to alpha·A·B + beta·C. Edge tiles (fewer than mr
 // rows or nr columns of C) are computed into a scratch tile and merged
 // into C here, so the kernels only handle full tiles.
-func macro[T float32 | float64](kern *kernel[T], mb, nb, kb int, alpha, beta T, buf *buffers[T], inPlace *T, lda int, c []T, ldc int) {
+//
+// Each A panel (mr rows, the small one: 12 KiB for float32 at kc = 256)
+// stays in L1 while the kernel walks every B panel of the block, which
+// streams from L2 (the B block is sized to half of L2, see kernel.nc).
+func macro[T float32 | float64](kern *kernel[T], mb, nb, kb int, alpha, beta T, apack, bpack, tile []T, inPlace *T, lda int, c []T, ldc int) {
 	mr, nr := kern.mr, kern.nr
-	for jr := 0; jr < nb; jr += nr {
-		bp := &buf.b[jr*kb]
-		cols := min(nr, nb-jr)
-		for ir := 0; ir < mb; ir += mr {
-			rows := min(mr, mb-ir)
-			ap := &buf.a[ir*kb]
-			if inPlace != nil {
-				ap = &buf.a[0] // the packed partial tile, if rows < mr
-			}
+	for ir := 0; ir < mb; ir += mr {
+		rows := min(mr, mb-ir)
+		ap := &apack[ir*kb]
+		if inPlace != nil {
+			ap = &apack[0] // the packed partial tile, if rows < mr
+		}
+		for jr := 0; jr < nb; jr += nr {
+			bp := &bpack[jr*kb]
+			cols := min(nr, nb-jr)
 			if rows == mr && cols == nr {
 				// Slicing proves the full tile lies inside c.
 				ct := c[ir*ldc+jr : (ir+mr-1)*ldc+jr+nr]
@@ -222,7 +190,6 @@ func macro[T float32 | float64](kern *kernel[T], mb, nb, kb int, alpha, beta T, 
 				}
 				continue
 			}
-			tile := buf.tile
 			if inPlace != nil && rows == mr {
 				kern.fnRowA(kb, rowOf(inPlace, ir*lda), bp, &tile[0], nr, alpha, 0, lda)
 			} else {

@@ -15,6 +15,27 @@ func init() {
 	kernel64 = availableKernels64()[0]
 }
 
+// l2 is the per-core L2 cache size the B blocks are sized for.
+var l2 = l2CacheBytes()
+
+// sized sets the kernel's nc from the L2 size (see blockWidth).
+func sized[T float32 | float64](k kernel[T]) kernel[T] {
+	var zero T
+	elem := 4
+	if _, ok := any(zero).(float64); ok {
+		elem = 8
+	}
+	k.nc = blockWidth(k.kc, k.nr, elem, l2)
+	return k
+}
+
+// blockWidth is the width nc of a kc-deep packed B block that fills half of
+// an L2 cache of l2 bytes (the rest holds the A panel, C and the next
+// block's lines), as a multiple of nr and at least four panels.
+func blockWidth(kc, nr, elem, l2 int) int {
+	return max(4, l2/2/(kc*elem)/nr) * nr
+}
+
 func transpose(t bool) blas.Transpose {
 	if t {
 		return blas.Trans

@@ -28,8 +28,8 @@ var (
 // Portable kernels: plain Go, 4×4 tiles, used where no assembly kernel fits
 // the CPU and in the purego build.
 var (
-	portable32 = kernel[float32]{name: "go4x4", mr: 4, nr: 4, fn: kernelGo4x4[float32], kc: 256, mc: 64, nc: 1024}
-	portable64 = kernel[float64]{name: "go4x4", mr: 4, nr: 4, fn: kernelGo4x4[float64], kc: 256, mc: 64, nc: 1024}
+	portable32 = kernel[float32]{name: "go4x4", mr: 4, nr: 4, fn: kernelGo4x4[float32], kc: 256, mc: 64}
+	portable64 = kernel[float64]{name: "go4x4", mr: 4, nr: 4, fn: kernelGo4x4[float64], kc: 256, mc: 64}
 )
 
 // kernelGo4x4 is the portable micro-kernel. Sixteen named accumulators keep
@@ -76,3 +76,7 @@ func kernelGo4x4[T float32 | float64](k int, a, b, c *T, ldc int, alpha, beta T)
 	store(cs[2*ldc:2*ldc+4:2*ldc+4], c20, c21, c22, c23)
 	store(cs[3*ldc:3*ldc+4:3*ldc+4], c30, c31, c32, c33)
 }
+
+// defaultL2 is the L2 size assumed where the OS does not report one: 1 MiB,
+// the per-core L2 of Zen 4/5 and of many Intel client cores.
+const defaultL2 = 1 << 20

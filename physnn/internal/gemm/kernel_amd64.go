@@ -37,10 +37,10 @@ func kernelD6x8AVX2RowA(k int, a, b, c *float64, ldc int, alpha, beta float64, l
 func clockLoop(n int) int
 
 var (
-	avx512Kernel32 = kernel[float32]{name: "avx512-12x32", mr: 12, nr: 32, fn: kernelS12x32AVX512, fnRowA: kernelS12x32AVX512RowA, kc: 256, mc: 192, nc: 4096}
-	avx512Kernel64 = kernel[float64]{name: "avx512-12x16", mr: 12, nr: 16, fn: kernelD12x16AVX512, fnRowA: kernelD12x16AVX512RowA, kc: 256, mc: 96, nc: 2048}
-	avx2Kernel32   = kernel[float32]{name: "avx2-6x16", mr: 6, nr: 16, fn: kernelS6x16AVX2, fnRowA: kernelS6x16AVX2RowA, kc: 256, mc: 96, nc: 4096}
-	avx2Kernel64   = kernel[float64]{name: "avx2-6x8", mr: 6, nr: 8, fn: kernelD6x8AVX2, fnRowA: kernelD6x8AVX2RowA, kc: 256, mc: 72, nc: 2048}
+	avx512Kernel32 = kernel[float32]{name: "avx512-12x32", mr: 12, nr: 32, fn: kernelS12x32AVX512, fnRowA: kernelS12x32AVX512RowA, kc: 256, mc: 192}
+	avx512Kernel64 = kernel[float64]{name: "avx512-12x16", mr: 12, nr: 16, fn: kernelD12x16AVX512, fnRowA: kernelD12x16AVX512RowA, kc: 256, mc: 96}
+	avx2Kernel32   = kernel[float32]{name: "avx2-6x16", mr: 6, nr: 16, fn: kernelS6x16AVX2, fnRowA: kernelS6x16AVX2RowA, kc: 256, mc: 96}
+	avx2Kernel64   = kernel[float64]{name: "avx2-6x8", mr: 6, nr: 8, fn: kernelD6x8AVX2, fnRowA: kernelD6x8AVX2RowA, kc: 256, mc: 72}
 )
 
 // hasAVX512 and hasAVX2 report the CPU features the kernels need; the OS
@@ -55,24 +55,24 @@ var (
 func availableKernels32() []kernel[float32] {
 	var ks []kernel[float32]
 	if hasAVX512 {
-		ks = append(ks, avx512Kernel32)
+		ks = append(ks, sized(avx512Kernel32))
 	}
 	if hasAVX2 {
-		ks = append(ks, avx2Kernel32)
+		ks = append(ks, sized(avx2Kernel32))
 	}
-	return append(ks, portable32)
+	return append(ks, sized(portable32))
 }
 
 // availableKernels64 is the float64 twin of availableKernels32.
 func availableKernels64() []kernel[float64] {
 	var ks []kernel[float64]
 	if hasAVX512 {
-		ks = append(ks, avx512Kernel64)
+		ks = append(ks, sized(avx512Kernel64))
 	}
 	if hasAVX2 {
-		ks = append(ks, avx2Kernel64)
+		ks = append(ks, sized(avx2Kernel64))
 	}
-	return append(ks, portable64)
+	return append(ks, sized(portable64))
 }
 
 // flopsPerCycle is the float32 and float64 peak of one core, assuming two
