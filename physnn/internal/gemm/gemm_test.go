@@ -87,8 +87,8 @@ var shapes = []shape{
 	{13, 33, 65}, {11, 31, 63}, {25, 17, 30}, // one more and one less than a tile
 	{100, 3, 50}, {3, 100, 50}, {200, 9, 21}, // skinny
 	{130, 150, 300}, // crosses kc and mc, runs in parallel
-	{61, 400, 160},  // parallel split along n
-	{400, 61, 160},  // parallel split along m
+	{61, 400, 160},  // short and wide: column tasks in parallel, swapped (Cᵀ = Bᵀ·Aᵀ) for B transposed
+	{400, 61, 160},  // tall and narrow: row tasks in parallel
 }
 
 func TestGemm(t *testing.T) {

@@ -1,14 +1,13 @@
 //go:build unix
 
-package gemm
+package cputime
 
 import (
 	"syscall"
 	"time"
 )
 
-// processCPUTime is the user+system CPU time of the whole process so far.
-func processCPUTime() time.Duration {
+func process() time.Duration {
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
 		return 0
