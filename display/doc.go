@@ -34,6 +34,9 @@
 // is in console mode: each display writes its text/plain form to standard
 // output, so the same code runs in and out of a notebook. Display IDs are
 // random per [Handle], so they never collide across cells.
+// [WithPublisher] redirects one goroutine's displays for the duration of a
+// function (a widget callback's, beside a running cell), and [Flush] makes
+// sure printed text has left before what is displayed next.
 //
 // # Live training progress
 //

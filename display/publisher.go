@@ -28,8 +28,12 @@ func SetPublisher(p Publisher) {
 	current.Store(&publisherSlot{p: p})
 }
 
-// publisher returns the current Publisher, or nil in console mode.
+// publisher returns the calling goroutine's Publisher: its redirection
+// (WithPublisher) if it has one, else the current one; nil in console mode.
 func publisher() Publisher {
+	if p, ok := redirected(); ok {
+		return p
+	}
 	if slot := current.Load(); slot != nil {
 		return slot.p
 	}

@@ -79,12 +79,14 @@ func (c *Comm) ID() string { return c.id }
 // Target returns the target name the comm was opened on.
 func (c *Comm) Target() string { return c.target }
 
-// Send publishes a comm_msg to the frontend.
+// Send publishes a comm_msg to the frontend. Its parent is the request the
+// kernel is serving, as in ipykernel: the comm message whose handler runs
+// now, else the running cell, else the message that last touched this comm.
 func (c *Comm) Send(m CommMessage) error {
 	if c.closed.Load() {
 		return ErrCommClosed
 	}
-	c.k.publishComm(c.parent.Load(), MsgCommMsg, commMsgContent{CommID: c.id, Data: nonNilMap(m.Data)}, m)
+	c.k.publishComm(c.k.commParent(c), MsgCommMsg, commMsgContent{CommID: c.id, Data: nonNilMap(m.Data)}, m)
 	return nil
 }
 
@@ -95,7 +97,7 @@ func (c *Comm) Close(m CommMessage) error {
 		return ErrCommClosed
 	}
 	c.k.comms.remove(c.id)
-	c.k.publishComm(c.parent.Load(), MsgCommClose, commMsgContent{CommID: c.id, Data: nonNilMap(m.Data)}, m)
+	c.k.publishComm(c.k.commParent(c), MsgCommClose, commMsgContent{CommID: c.id, Data: nonNilMap(m.Data)}, m)
 	return nil
 }
 
@@ -104,6 +106,31 @@ type commRegistry struct {
 	mu      sync.Mutex
 	targets map[string]CommTarget
 	open    map[string]*Comm
+	// serving is the header of the comm message whose handler (or target)
+	// runs now on the comm goroutine; nil between messages.
+	serving atomic.Pointer[wire.Header]
+}
+
+// commParent is the parent header for a message the kernel sends on c.
+func (k *Kernel) commParent(c *Comm) *wire.Header {
+	if h := k.comms.serving.Load(); h != nil {
+		return h
+	}
+	k.runMu.Lock()
+	h := k.cellParent
+	k.runMu.Unlock()
+	if h != nil {
+		return h
+	}
+	return c.parent.Load()
+}
+
+// serve runs fn, a comm handler for the message with header h, with h
+// recorded as the comm message being served.
+func (r *commRegistry) serve(h *wire.Header, fn func()) {
+	r.serving.Store(h)
+	defer r.serving.Store(nil)
+	fn()
 }
 
 func (r *commRegistry) init() {
@@ -139,6 +166,7 @@ func (k *Kernel) RegisterCommTarget(name string, target CommTarget) {
 // OpenComm opens a comm from the kernel side on the frontend's target (for
 // example "jupyter.widget") and publishes comm_open. handler receives the
 // frontend's later messages; it may be nil. The comm_open is attributed to
+// the request being served: the comm message whose handler runs now, else
 // the running cell, if any.
 func (k *Kernel) OpenComm(target string, open CommMessage, handler CommHandler) (*Comm, error) {
 	if target == "" {
@@ -148,9 +176,7 @@ func (k *Kernel) OpenComm(target string, open CommMessage, handler CommHandler) 
 		handler = CommHandlerFuncs{}
 	}
 	c := &Comm{k: k, id: wire.NewID(), target: target, handler: handler}
-	k.runMu.Lock()
-	c.parent.Store(k.cellParent)
-	k.runMu.Unlock()
+	c.parent.Store(k.commParent(c))
 	k.comms.mu.Lock()
 	k.comms.open[c.id] = c
 	k.comms.mu.Unlock()
@@ -190,7 +216,9 @@ func (k *Kernel) handleCommOpen(r *request) {
 	}
 	c := &Comm{k: k, id: req.CommID, target: req.TargetName}
 	c.parent.Store(parent)
-	handler, err := k.callCommTarget(target, c, commMessageOf(r, req.Data))
+	var err error
+	var handler CommHandler
+	k.comms.serve(parent, func() { handler, err = k.callCommTarget(target, c, commMessageOf(r, req.Data)) })
 	if err != nil {
 		k.log.Info("comm target refused the comm", "target", req.TargetName, "err", err)
 		c.closed.Store(true)
@@ -229,7 +257,7 @@ func (k *Kernel) handleCommMsg(r *request) {
 	}
 	c.parent.Store(&r.msg.Header)
 	defer k.recoverAndLog("comm handler " + c.target)
-	c.handler.HandleMsg(c, commMessageOf(r, req.Data))
+	k.comms.serve(&r.msg.Header, func() { c.handler.HandleMsg(c, commMessageOf(r, req.Data)) })
 }
 
 func (k *Kernel) handleCommClose(r *request) {
@@ -246,7 +274,7 @@ func (k *Kernel) handleCommClose(r *request) {
 	c.closed.Store(true)
 	c.parent.Store(&r.msg.Header)
 	defer k.recoverAndLog("comm close handler " + c.target)
-	c.handler.HandleClose(c, commMessageOf(r, req.Data))
+	k.comms.serve(&r.msg.Header, func() { c.handler.HandleClose(c, commMessageOf(r, req.Data)) })
 }
 
 func (k *Kernel) handleCommInfo(r *request) {

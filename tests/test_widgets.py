@@ -270,3 +270,86 @@ widgets.NewVBox()
             got = ours[name]
             want = {k: v for k, v in want.items() if k != "_view_count" and not (name == "LayoutModel" and v is None)}
             assert {k: normal(v) for k, v in got.items()} == {k: normal(v) for k, v in want.items()}, name
+
+
+def msg_id_updates(seen, comm_id):
+    """(index, msg_id value, parent msg_id) of each msg_id update on comm_id."""
+    return [(i, m["content"]["data"]["state"]["msg_id"], m["parent_header"].get("msg_id"))
+            for i, m in enumerate(seen)
+            if m["msg_type"] == "comm_msg" and m["content"]["comm_id"] == comm_id
+            and "msg_id" in m["content"]["data"].get("state", {})]
+
+
+@pytest.fixture(scope="module")
+def output_area(kernel):
+    """An Output widget made and shown by a cell; returns its comm id."""
+    _, kc = kernel
+    out = run_ok(kc, IMPORT + """
+area, err := widgets.NewOutput()
+if err != nil {
+	panic(err)
+}
+area.Display()
+""")
+    return next(m["content"]["comm_id"] for m in out if m["msg_type"] == "comm_open"
+                and m["content"]["data"]["state"]["_model_name"] == "OutputModel")
+
+
+def test_output_capture_in_a_cell(kernel, output_area):
+    """Capture sets msg_id to the cell's execute_request (the update is sent
+    with that parent), the cell's outputs during the capture carry that
+    parent and come between the two msg_id updates, and outputs printed
+    before and after fall outside."""
+    _, kc = kernel
+    cell = kc.execute('fmt.Println("before")\n'
+                      'area.Capture(func() {\n\tfmt.Println("inside")\n\tdisplay.Markdown("**shown inside**")\n})\n'
+                      'fmt.Println("after")')
+    assert shell_reply(kc, cell)["content"]["status"] == "ok"
+    seen = collect_until_idle(kc, cell)
+    updates = msg_id_updates(seen, output_area)
+    assert [(v, p) for _, v, p in updates] == [(cell, cell), ("", cell)]
+    start, end = updates[0][0], updates[1][0]
+    streams = [(i, m["content"]["text"]) for i, m in enumerate(seen) if m["msg_type"] == "stream"]
+    inside = [i for i, t in streams if "inside" in t]
+    assert inside and all(start < i < end for i in inside), (streams, start, end)
+    assert all(i < start for i, t in streams if "before" in t)
+    assert all(i > end for i, t in streams if "after" in t)
+    md = [i for i, m in enumerate(seen) if m["msg_type"] == "display_data"
+          and "shown inside" in m["content"]["data"].get("text/markdown", "")]
+    assert len(md) == 1 and start < md[0] < end
+
+
+def test_output_capture_in_a_callback(kernel, output_area):
+    """In a widget callback the capture's parent is the comm_msg that ran
+    it: the msg_id update and the callback's display carry that parent, in
+    order set, display, clear."""
+    _, kc = kernel
+    out = run_ok(kc, IMPORT + """
+knob, _ := widgets.NewIntSlider("k", 0, 10, 1, 0)
+knob.OnChange(func(v int) {
+	area.Capture(func() { display.Markdown(fmt.Sprintf("knob at %d", v)) })
+})
+knob.Display()
+""")
+    knob = next(m["content"]["comm_id"] for m in out if m["msg_type"] == "comm_open"
+                and m["content"]["data"]["state"]["_model_name"] == "IntSliderModel")
+    update = comm_msg(kc, knob, {"method": "update", "state": {"value": 6}, "buffer_paths": []})
+    seen = collect_until_idle(kc, update)
+    updates = msg_id_updates(seen, output_area)
+    assert [(v, p) for _, v, p in updates] == [(update, update), ("", update)]
+    shown = [i for i, m in enumerate(seen) if m["msg_type"] == "display_data"
+             and m["content"]["data"].get("text/markdown") == "knob at 6"]
+    assert len(shown) == 1 and updates[0][0] < shown[0] < updates[1][0]
+
+
+def test_output_keeps_what_the_frontend_captured(kernel, output_area):
+    """The frontend reports captured outputs as an outputs update; a later
+    Append from Go keeps them."""
+    _, kc = kernel
+    captured = {"output_type": "stream", "name": "stdout", "text": "captured by the frontend\n"}
+    collect_until_idle(kc, comm_msg(kc, output_area, {"method": "update", "state": {"outputs": [captured]},
+                                                      "buffer_paths": []}))
+    out = run_ok(kc, 'area.Append("appended")')
+    states = [m["content"]["data"]["state"]["outputs"] for m in out
+              if m["msg_type"] == "comm_msg" and m["content"]["comm_id"] == output_area]
+    assert states and states[-1][0] == captured and states[-1][1]["data"]["text/plain"] == "appended"

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/gophys/gophys/display"
 	"github.com/gophys/gophys/display/widgets"
 	"github.com/gophys/gophys/kernel"
 )
@@ -9,6 +10,43 @@ import (
 // display/widgets speaks the jupyter.widget protocol without importing the
 // kernel.
 type widgetComms struct{ k *kernel.Kernel }
+
+// widgetComms implements widgets.Parents, so Output.Capture routes by msg_id.
+var _ widgets.Parents = widgetComms{}
+
+// CellParentID implements widgets.Parents.
+func (w widgetComms) CellParentID() string { return w.k.CellParentID() }
+
+// CommParentID implements widgets.Parents.
+func (w widgetComms) CommParentID() string { return w.k.CommParentID() }
+
+// CommPublisher implements widgets.Parents: displays go out with the comm
+// message being served as their parent.
+func (w widgetComms) CommPublisher() display.Publisher {
+	out := w.k.CommOutput()
+	if out == nil {
+		return nil
+	}
+	return outputPublisher{out}
+}
+
+// outputPublisher adapts a kernel.Output to display.Publisher.
+type outputPublisher struct{ out kernel.Output }
+
+func (p outputPublisher) Publish(b display.Bundle) error {
+	p.out.Display(kernel.DisplayData{Data: b.Data, Metadata: b.Metadata, DisplayID: b.DisplayID})
+	return nil
+}
+
+func (p outputPublisher) Update(b display.Bundle) error {
+	p.out.Display(kernel.DisplayData{Data: b.Data, Metadata: b.Metadata, DisplayID: b.DisplayID, Update: true})
+	return nil
+}
+
+func (p outputPublisher) Clear(wait bool) error {
+	p.out.ClearOutput(wait)
+	return nil
+}
 
 // widgetComm adapts one *kernel.Comm to widgets.Comm.
 type widgetComm struct{ c *kernel.Comm }

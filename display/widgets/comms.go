@@ -8,6 +8,8 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
+
+	"github.com/gophys/gophys/display"
 )
 
 // Target names and protocol versions of ipywidgets 8 (messages.md of
@@ -54,6 +56,20 @@ type Comms interface {
 	Open(target string, data, metadata map[string]any, buffers [][]byte, h Handler) (Comm, error)
 	// RegisterTarget serves comm_open from the frontend on name.
 	RegisterTarget(name string, t Target)
+}
+
+// Parents is implemented by Comms that can say which frontend request the
+// kernel serves, which [Output.Capture] needs to capture by message id, as
+// ipywidgets does. Without it Capture appends displays directly.
+type Parents interface {
+	// CellParentID returns the msg_id of the running execute_request, or "".
+	CellParentID() string
+	// CommParentID returns the msg_id of the comm message whose handler
+	// runs now, or "" between comm messages.
+	CommParentID() string
+	// CommPublisher returns a publisher whose outputs have that comm
+	// message as their parent, or nil between comm messages.
+	CommPublisher() display.Publisher
 }
 
 // ErrNoKernel is returned when a widget is created outside a kernel (no

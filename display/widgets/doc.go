@@ -33,9 +33,13 @@
 // widgets back. Changes made from Go (SetValue) send update and run the same
 // callbacks; setting a value a widget already has sends nothing.
 //
-// [Output] is filled by the kernel, which writes its outputs state in
-// nbformat's layout (Show, Append, Print, Clear); displays made with package
-// display elsewhere still go to the cell.
+// [Output] is filled directly, the kernel writing its outputs state in
+// nbformat's layout (Show, Append, Print, Clear), or by capture as
+// ipywidgets' `with out:` does: [Output.Capture] sets the area's msg_id to
+// the request the kernel serves (the cell's execute_request, or in a widget
+// callback the comm message that triggered it) and the frontend routes the
+// outputs of that request into the area until msg_id is cleared. The kernel
+// tells widgets which request it serves through [Parents].
 //
 // # The kernel connection
 //

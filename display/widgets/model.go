@@ -241,6 +241,7 @@ func (m *model) call(what string, fn func()) {
 func (m *model) HandleMsg(c Comm, data map[string]any, buffers [][]byte) {
 	m.mu.Lock() // waits for openModel to finish
 	m.mu.Unlock()
+	defer handling()()
 	switch method, _ := data["method"].(string); method {
 	case "update":
 		m.handleUpdate(c, data)
