@@ -25,10 +25,11 @@ var jetLayers = []struct {
 // BenchmarkJetConv runs each jet CNN conv layer forward and backward (data
 // and filter gradients, bias gradient) on float32 batches, and, in the same
 // loop, the three matrix products the layer amounts to on operands already
-// laid out for them (the whole batch as one GEMM each: K×(C·KH·KW) times
-// (C·KH·KW)×(n·OH·OW), its transpose and the filter-gradient product), so
-// conv/gemm is the fraction of GEMM speed the convolution reaches, measured
-// side by side under the same load. GFLOP/s counts 2·K·C·KH·KW·OH·OW per
+// laid out for them (K×(C·KH·KW) times (C·KH·KW)×(b·OH·OW), its transpose
+// and the filter-gradient product, for chunks of b images as the
+// convolution batches them, repeated over the batch), so conv/gemm is the
+// fraction of GEMM speed the convolution reaches, measured side by side
+// under the same load. GFLOP/s counts 2·K·C·KH·KW·OH·OW per
 // image and product (three products). On a shared machine the wall-clock
 // rates drop with other load; cpu-GFLOP/s (work per CPU-second of this
 // process, both cores counted) and its ratio show the code's efficiency.
@@ -49,7 +50,9 @@ func BenchmarkJetConv(b *testing.B) {
 				y := make([]float32, n*g.OutSize())
 				dx, dw, db := make([]float32, len(x)), make([]float32, len(w)), make([]float32, g.K)
 				ws := new(Workspace[float32])
-				rows, cols := g.colRows(), n*g.colCols()
+				chunk := chunkSize(&g, n)
+				reps := (n + chunk - 1) / chunk
+				rows, cols := g.colRows(), chunk*g.colCols()
 				col := to32(randSlice(rng, rows*cols))
 				ym := make([]float32, g.K*cols)
 				convStep := func() {
@@ -59,13 +62,16 @@ func BenchmarkJetConv(b *testing.B) {
 					BiasGrad(n, g.K, g.OH*g.OW, y, db)
 				}
 				gemmStep := func() {
-					matmul(false, false, g.K, cols, rows, 1, w, rows, col, cols, 0, ym, cols)
-					matmul(true, false, rows, cols, g.K, 1, w, rows, ym, cols, 0, col, cols)
-					matmul(false, true, g.K, rows, cols, 1, ym, cols, col, cols, 0, dw, rows)
+					for range reps {
+						matmul(false, false, false, g.K, cols, rows, 1, w, rows, col, cols, 0, ym, cols)
+						matmul(false, true, false, rows, cols, g.K, 1, w, rows, ym, cols, 0, col, cols)
+						matmul(false, false, true, g.K, rows, cols, 1, ym, cols, col, cols, 0, dw, rows)
+					}
 				}
 				convStep()
 				gemmStep()
-				flops := 3 * 2 * float64(g.K*rows*cols)
+				flops := 3 * 2 * float64(g.K*rows*n*g.colCols())
+				gemmFlops := 3 * 2 * float64(g.K*rows*cols*reps)
 				var convTime, gemmTime, convCPU, gemmCPU time.Duration
 				b.ReportAllocs()
 				b.ResetTimer()
@@ -80,13 +86,13 @@ func BenchmarkJetConv(b *testing.B) {
 					gemmCPU += cputime.Process() - cpu1
 				}
 				convGF := flops * float64(b.N) / convTime.Seconds() / 1e9
-				gemmGF := flops * float64(b.N) / gemmTime.Seconds() / 1e9
+				gemmGF := gemmFlops * float64(b.N) / gemmTime.Seconds() / 1e9
 				b.ReportMetric(convGF, "GFLOP/s")
 				b.ReportMetric(gemmGF, "gemm-GFLOP/s")
 				b.ReportMetric(convGF/gemmGF, "conv/gemm")
 				if convCPU > 0 && gemmCPU > 0 {
 					convCPUGF := flops * float64(b.N) / convCPU.Seconds() / 1e9
-					gemmCPUGF := flops * float64(b.N) / gemmCPU.Seconds() / 1e9
+					gemmCPUGF := gemmFlops * float64(b.N) / gemmCPU.Seconds() / 1e9
 					b.ReportMetric(convCPUGF, "cpu-GFLOP/s")
 					b.ReportMetric(convCPUGF/gemmCPUGF, "cpu-conv/gemm")
 				}

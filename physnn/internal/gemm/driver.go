@@ -71,8 +71,13 @@ const (
 )
 
 // gemm computes C = alpha·A·B + beta·C where A (m×k) and B (k×n) are views
-// and C is row-major with row stride ldc.
+// and C is row-major with row stride ldc, on up to GOMAXPROCS goroutines.
 func gemm[T float32 | float64](kern *kernel[T], m, n, k int, alpha T, a, b matrix[T], beta T, c []T, ldc int) {
+	gemmOn(runtime.GOMAXPROCS(0), kern, m, n, k, alpha, a, b, beta, c, ldc)
+}
+
+// gemmOn is gemm on at most procs goroutines.
+func gemmOn[T float32 | float64](procs int, kern *kernel[T], m, n, k int, alpha T, a, b matrix[T], beta T, c []T, ldc int) {
 	if m == 0 || n == 0 {
 		return
 	}
@@ -86,10 +91,10 @@ func gemm[T float32 | float64](kern *kernel[T], m, n, k int, alpha T, a, b matri
 		return
 	}
 	if swapOperands(kern, m, n, b) {
-		transposed(kern, m, n, k, alpha, a, b, beta, c, ldc)
+		transposed(procs, kern, m, n, k, alpha, a, b, beta, c, ldc)
 		return
 	}
-	workers := min(runtime.GOMAXPROCS(0), work/parallelWork)
+	workers := min(procs, work/parallelWork)
 	if workers <= 1 {
 		serial(kern, m, n, k, alpha, a, b, beta, c, ldc)
 		return
@@ -110,14 +115,14 @@ func swapOperands[T float32 | float64](kern *kernel[T], m, n int, b matrix[T]) b
 
 // transposed computes C = alpha·A·B + beta·C as T = alpha·Bᵀ·Aᵀ into a
 // pooled n×m scratch matrix, then C = Tᵀ + beta·C.
-func transposed[T float32 | float64](kern *kernel[T], m, n, k int, alpha T, a, b matrix[T], beta T, c []T, ldc int) {
+func transposed[T float32 | float64](procs int, kern *kernel[T], m, n, k int, alpha T, a, b matrix[T], beta T, c []T, ldc int) {
 	buf := getBuffers[T]()
 	defer putBuffers(buf)
 	buf.ct = grow(buf.ct, n*m)
 	ct := buf.ct
 	bt := matrix[T]{b.data, b.cs, b.rs}
 	at := matrix[T]{a.data, a.cs, a.rs}
-	gemm(kern, n, m, k, alpha, bt, at, 0, ct, m)
+	gemmOn(procs, kern, n, m, k, alpha, bt, at, 0, ct, m)
 	// Four rows of C at a time: each pass over T reads m-value rows, of
 	// which it uses four adjacent values.
 	i := 0

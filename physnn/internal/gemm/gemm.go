@@ -60,6 +60,21 @@ func Dgemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int
 	gemm(&kernel64, m, n, k, alpha, view(a, lda, transA), view(b, ldb, transB), beta, c, ldc)
 }
 
+// SgemmSerial is Sgemm on the calling goroutine only, for callers that
+// already run independent products on every core (a batch-parallel
+// convolution): splitting each product again would only add
+// synchronisation.
+func SgemmSerial(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	checkArgs(transA, transB, m, n, k, len(a), lda, len(b), ldb, len(c), ldc)
+	gemmOn(1, &kernel32, m, n, k, alpha, view(a, lda, transA), view(b, ldb, transB), beta, c, ldc)
+}
+
+// DgemmSerial is the float64 twin of SgemmSerial.
+func DgemmSerial(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	checkArgs(transA, transB, m, n, k, len(a), lda, len(b), ldb, len(c), ldc)
+	gemmOn(1, &kernel64, m, n, k, alpha, view(a, lda, transA), view(b, ldb, transB), beta, c, ldc)
+}
+
 // checkArgs panics on inconsistent sizes, strides or too-short slices, as
 // gonum's BLAS does, before any kernel reads out of bounds.
 func checkArgs(transA, transB bool, m, n, k, lenA, lda, lenB, ldb, lenC, ldc int) {

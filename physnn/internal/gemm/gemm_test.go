@@ -298,3 +298,20 @@ func to32(s []float64) []float32 {
 	}
 	return out
 }
+
+// TestGemmParallelNoSteadyStateAllocation checks that parallel products
+// recycle their team and buffers.
+func TestGemmParallelNoSteadyStateAllocation(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	}
+	const n = 200 // above the parallel threshold
+	a, b, c := make([]float32, n*n), make([]float32, n*n), make([]float32, n*n)
+	Sgemm(false, false, n, n, n, 1, a, n, b, n, 0, c, n)
+	allocs := testing.AllocsPerRun(20, func() {
+		Sgemm(false, false, n, n, n, 1, a, n, b, n, 0, c, n)
+	})
+	if allocs > 0 {
+		t.Errorf("parallel Sgemm allocates %v times per call, want 0", allocs)
+	}
+}

@@ -35,6 +35,7 @@ type team[T float32 | float64] struct {
 	bpack            []T // the shared packed B block
 	rowTiles, colPan int // compute tasks: rowTiles tiles tall, colPan panels wide
 
+	wg    sync.WaitGroup
 	mu    sync.Mutex
 	cond  sync.Cond
 	phase int // even: pack the block of phase/2; odd: compute it
@@ -48,8 +49,9 @@ type team[T float32 | float64] struct {
 // parallel computes the product on workers goroutines (the caller's and
 // workers-1 new ones); see the comment at the top of the file.
 func parallel[T float32 | float64](kern *kernel[T], workers, m, n, k int, alpha T, a, b matrix[T], beta T, c []T, ldc int) {
-	t := &team[T]{kern: kern, m: m, n: n, k: k, alpha: alpha, beta: beta, a: a, b: b, c: c, ldc: ldc}
-	t.cond.L = &t.mu
+	t := getTeam[T]()
+	defer putTeam(t)
+	t.kern, t.m, t.n, t.k, t.alpha, t.beta, t.a, t.b, t.c, t.ldc = kern, m, n, k, alpha, beta, a, b, c, ldc
 	t.kc = min(kern.kc, k)
 	t.nc = min(kern.nc, roundUp(n, kern.nr))
 	shared := getBuffers[T]()
@@ -67,17 +69,48 @@ func parallel[T float32 | float64](kern *kernel[T], workers, m, n, k int, alpha 
 	t.colPan = (panels + colChunks - 1) / colChunks
 	t.open(0)
 
-	var wg sync.WaitGroup
+	t.wg.Add(workers - 1)
 	for range workers - 1 {
-		wg.Go(t.work)
+		go t.helper()
 	}
 	t.work()
 	// Every task is done; the other goroutines touch nothing shared from
 	// here on but the phase counter, so the B buffer can go back now.
 	putBuffers(shared)
 	// Waiting for the others to exit keeps the number of goroutines
-	// bounded; it costs nothing when they already ran out of tasks.
-	wg.Wait()
+	// bounded and lets the team be reused; it costs nothing when they
+	// already ran out of tasks.
+	t.wg.Wait()
+}
+
+var (
+	teams32 = sync.Pool{New: func() any { t := new(team[float32]); t.cond.L = &t.mu; return t }}
+	teams64 = sync.Pool{New: func() any { t := new(team[float64]); t.cond.L = &t.mu; return t }}
+)
+
+// getTeam and putTeam recycle teams, so parallel products do not allocate.
+func getTeam[T float32 | float64]() *team[T] {
+	var zero T
+	if _, ok := any(zero).(float32); ok {
+		return any(teams32.Get()).(*team[T])
+	}
+	return any(teams64.Get()).(*team[T])
+}
+
+func putTeam[T float32 | float64](t *team[T]) {
+	t.a, t.b, t.c, t.bpack = matrix[T]{}, matrix[T]{}, nil, nil // drop references to the caller's data
+	var zero T
+	if _, ok := any(zero).(float32); ok {
+		teams32.Put(t)
+		return
+	}
+	teams64.Put(t)
+}
+
+// helper is work on a goroutine of its own.
+func (t *team[T]) helper() {
+	defer t.wg.Done()
+	t.work()
 }
 
 // phases is the number of phases: a pack and a compute phase per block.
