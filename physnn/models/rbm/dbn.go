@@ -17,19 +17,41 @@ type DBN struct {
 // data (as Mehta & Schwab). The small default of the notes is
 // sizes = {256, 64, 16} for 16×16 lattices; theirs is {1600, 400, 100, 25}.
 // It returns the trained layers so far with the error of a failing layer,
-// and every layer's epochs.
+// and every layer's epochs. [TrainDBNLayers] takes one Config per layer.
 func TrainDBN(data *physnn.Tensor, sizes []int, cfg Config) (*DBN, []Epoch, error) {
+	cfgs := make([]Config, max(len(sizes)-1, 0))
+	for i := range cfgs {
+		cfgs[i] = cfg
+	}
+	return TrainDBNLayers(data, sizes, cfgs)
+}
+
+// TrainDBNLayers is [TrainDBN] with its own settings for each layer:
+// layer i trains with cfgs[i] (seed cfgs[i].Seed+i), so that the layers
+// can differ in epochs, learning rate and penalties. The upper layers are
+// small and cheap, and training them longer than the first keeps the
+// top-down reconstructions close to the data. All layers must use the
+// same Units, since each learns the samples of the one below.
+func TrainDBNLayers(data *physnn.Tensor, sizes []int, cfgs []Config) (*DBN, []Epoch, error) {
 	if len(sizes) < 2 {
 		return nil, nil, fmt.Errorf("rbm: DBN sizes %v; give the visible size and at least one hidden size", sizes)
 	}
-	cfg, err := cfg.withDefaults()
-	if err != nil {
-		return nil, nil, err
+	if len(cfgs) != len(sizes)-1 {
+		return nil, nil, fmt.Errorf("rbm: %d layer configs for DBN sizes %v; give one per layer (%d)", len(cfgs), sizes, len(sizes)-1)
+	}
+	for i := range cfgs {
+		var err error
+		if cfgs[i], err = cfgs[i].withDefaults(); err != nil {
+			return nil, nil, fmt.Errorf("rbm: DBN layer %d: %w", i+1, err)
+		}
+		if cfgs[i].Units != cfgs[0].Units {
+			return nil, nil, fmt.Errorf("rbm: DBN layer %d has %v units, layer 1 %v; use one kind for all layers", i+1, cfgs[i].Units, cfgs[0].Units)
+		}
 	}
 	dbn := &DBN{}
 	var history []Epoch
 	x := data
-	for i := 0; i+1 < len(sizes); i++ {
+	for i, cfg := range cfgs {
 		layer, err := newRBM(sizes[i], sizes[i+1], cfg.Units, cfg.InitStd, cfg.Seed+uint64(i))
 		if err != nil {
 			return dbn, history, err
@@ -40,7 +62,7 @@ func TrainDBN(data *physnn.Tensor, sizes []int, cfg Config) (*DBN, []Epoch, erro
 			return dbn, history, fmt.Errorf("rbm: DBN layer %d: %w", i+1, err)
 		}
 		dbn.Layers = append(dbn.Layers, layer)
-		if i+2 < len(sizes) {
+		if i+1 < len(cfgs) {
 			if x, err = layer.SampleHidden(x); err != nil {
 				return dbn, history, err
 			}
