@@ -11,7 +11,7 @@ REPORTS := $(CURDIR)/build/reports
 # JupyterLab refuses to run as root without --allow-root.
 LAB_ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: all build venv kernelspec labext lab test test-go test-protocol test-notebooks test-browser report bench bench-gemm generate lint clean
+.PHONY: all build venv kernelspec labext lab test test-go test-protocol test-notebooks test-browser report bench bench-gemm bench-train bench-pytorch-venv generate lint clean
 
 all: build
 
@@ -73,16 +73,34 @@ report: kernelspec
 ## bench: kernel latency/memory side by side with ipykernel, physnn's Go benchmarks and the GEMM table
 ## (physnn vs gonum vs OpenBLAS). BENCH_OPENBLAS=1 adds the OpenBLAS column (cgo + libopenblas-dev);
 ## OPENBLAS_CORETYPE=SkylakeX picks its AVX-512 kernels on CPUs newer than the library (Zen 5).
+## When bench/pytorch/.venv exists (make bench-pytorch-venv) it ends with bench-train's comparison.
 GEMM_TABLE = PHYSNN_GEMM_TABLE=1 $(GO) test -run '^$$' -bench '^BenchmarkGEMMTable$$' -benchtime 1x \
 	$(if $(filter 1,$(BENCH_OPENBLAS)),-tags openblas,) ./physnn/internal/gemm
+TORCH_VENV := $(CURDIR)/bench/pytorch/.venv
 bench: kernelspec
 	PATH=$(VENV)/bin:$$PATH $(VPY) bench/kernel_bench.py
 	$(GO) test -run '^$$' -bench . -benchmem ./physnn/...
 	$(GEMM_TABLE)
+	@if [ -x $(TORCH_VENV)/bin/python ]; then $(MAKE) --no-print-directory bench-train; \
+	else echo "bench: no bench/pytorch/.venv, skipping the PyTorch comparison (make bench-pytorch-venv)"; fi
 
 ## bench-gemm: only the GEMM table (no Python needed).
 bench-gemm:
 	$(GEMM_TABLE)
+
+## bench-train: training throughput (samples/s) of physnn's SciNet MLPs and jet-image CNN against the same
+## networks in PyTorch on CPU (and GPU if present), side by side in one run; needs make bench-pytorch-venv.
+## BENCH_ROUNDS sets the alternating rounds (default 3).
+bench-train:
+	@test -x $(TORCH_VENV)/bin/python || { echo "bench-train: run make bench-pytorch-venv first"; exit 1; }
+	$(TORCH_VENV)/bin/python bench/train_compare.py --rounds $(or $(BENCH_ROUNDS),3)
+
+## bench-pytorch-venv: the benchmark-only PyTorch venv (bench/pytorch/requirements.txt; several GB).
+bench-pytorch-venv: $(TORCH_VENV)/.installed
+$(TORCH_VENV)/.installed: bench/pytorch/requirements.txt
+	$(PYTHON) -m venv $(TORCH_VENV)
+	$(TORCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r bench/pytorch/requirements.txt
+	touch $@
 
 ## generate: regenerate the yaegi symbol tables and other generated code.
 generate:

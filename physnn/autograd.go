@@ -31,6 +31,16 @@ type node struct {
 	inputs   []*Tensor
 	backward func(g *Tensor) []*Tensor
 
+	// vjp, when set instead of backward, is a backward function that keeps
+	// no state of its own: it reads the op's inputs, result (out) and
+	// arguments (args) from the node and returns its gradients in gbuf, so
+	// recording the op allocates nothing. (A closure capturing the same
+	// values is one heap allocation per op, and its result slice another.)
+	vjp  vjpFunc
+	out  *Tensor
+	args opArgs
+	gbuf [3]*Tensor
+
 	// Per-Backward scratch: the summed adjoint of the node's output, whether
 	// this node owns that buffer (and may add into it in place), and the
 	// epoch of the sweep that last visited it.
@@ -38,9 +48,38 @@ type node struct {
 	ownsGrad bool
 	epoch    uint64
 
-	// inBuf holds the inputs of ops with at most two, so recording such
+	// inBuf holds the inputs of ops with at most three, so recording such
 	// an op allocates no slice.
-	inBuf [2]*Tensor
+	inBuf [3]*Tensor
+}
+
+// vjpFunc is a backward function of a node recorded by recordVJP.
+type vjpFunc func(n *node, g *Tensor) []*Tensor
+
+// opArgs are the arguments a recorded op's vjp needs besides its inputs
+// and result. Their meaning is the op's.
+type opArgs struct {
+	f    float64 // a scalar: a factor, exponent, slope
+	mask uint64  // a set of axes, bit i for axis i
+	i, j int     // integers: an axis, a range
+	u    unop    // a derivative kernel
+	flag bool
+}
+
+// ret1, ret2 and ret3 return a vjp's gradients in the node's own slice.
+func (n *node) ret1(a *Tensor) []*Tensor {
+	n.gbuf[0] = a
+	return n.gbuf[:1]
+}
+
+func (n *node) ret2(a, b *Tensor) []*Tensor {
+	n.gbuf[0], n.gbuf[1] = a, b
+	return n.gbuf[:2]
+}
+
+func (n *node) ret3(a, b, c *Tensor) []*Tensor {
+	n.gbuf[0], n.gbuf[1], n.gbuf[2] = a, b, c
+	return n.gbuf[:3]
 }
 
 // noGradCount counts the NoGrad calls in progress in all goroutines, so
@@ -122,8 +161,27 @@ func recoverOp(op string, out **Tensor) {
 // record attaches the graph node of an op to its result when recording is
 // on and some input requires grad; otherwise the result is a plain tensor.
 func record(out *Tensor, op string, inputs []*Tensor, backward func(g *Tensor) []*Tensor) *Tensor {
+	if n := newNode(out, op, inputs); n != nil {
+		n.backward = backward
+	}
+	return out
+}
+
+// recordVJP is record for a stateless backward function: vjp finds out as
+// n.out and args as n.args. Ops on a training step's path use it, so a
+// step in a Workspace allocates nothing.
+func recordVJP(out *Tensor, op string, inputs []*Tensor, vjp vjpFunc, args opArgs) *Tensor {
+	if n := newNode(out, op, inputs); n != nil {
+		n.vjp, n.out, n.args = vjp, out, args
+	}
+	return out
+}
+
+// newNode attaches an empty node to out and returns it, or returns nil when
+// the op needs none (an error result, no input requiring grad, NoGrad).
+func newNode(out *Tensor, op string, inputs []*Tensor) *node {
 	if out.err != nil {
-		return out
+		return nil
 	}
 	need := false
 	for _, in := range inputs {
@@ -133,11 +191,11 @@ func record(out *Tensor, op string, inputs []*Tensor, backward func(g *Tensor) [
 		}
 	}
 	if !need || !GradEnabled() {
-		return out
+		return nil
 	}
 	// The node lives inside the result itself: one allocation fewer per op.
 	n := &out.nodeBuf
-	*n = node{op: op, backward: backward}
+	*n = node{op: op}
 	if len(inputs) <= len(n.inBuf) {
 		copy(n.inBuf[:], inputs)
 		n.inputs = n.inBuf[:len(inputs):len(inputs)]
@@ -146,7 +204,15 @@ func record(out *Tensor, op string, inputs []*Tensor, backward func(g *Tensor) [
 	}
 	out.requiresGrad = true
 	out.node = n
-	return out
+	return n
+}
+
+// call runs the node's backward function.
+func (n *node) call(g *Tensor) []*Tensor {
+	if n.vjp != nil {
+		return n.vjp(n, g)
+	}
+	return n.backward(g)
 }
 
 // Backward computes the gradient of t, which must hold a single value (a
@@ -179,7 +245,18 @@ func (t *Tensor) Backward() (err error) {
 	if t.node == nil {
 		return accumulateLeaf(t, seed)
 	}
-	order := topoSort(t)
+	var order []*node
+	var stack []topoFrame
+	if w := t.ws; w != nil {
+		// Borrow the workspace's scratch for this sweep (a Custom op's VJP
+		// could start another Backward in the same workspace).
+		order, stack, w.order, w.stack = w.order, w.stack, nil, nil
+		defer func() {
+			clear(order)
+			w.order, w.stack = order[:0], stack[:0]
+		}()
+	}
+	order, stack = topoSort(t, order[:0], stack[:0])
 	t.node.grad, t.node.ownsGrad = seed, true
 	for i := len(order) - 1; i >= 0; i-- {
 		n := order[i]
@@ -188,7 +265,7 @@ func (t *Tensor) Backward() (err error) {
 		if g == nil {
 			continue
 		}
-		grads := n.backward(g)
+		grads := n.call(g)
 		if len(grads) != len(n.inputs) {
 			return fmt.Errorf("physnn: backward of %s returned %d gradients for %d inputs", n.op, len(grads), len(n.inputs))
 		}
@@ -211,23 +288,22 @@ func (t *Tensor) Backward() (err error) {
 			}
 			in.node.addGrad(gi)
 		}
+		n.gbuf = [3]*Tensor{} // drop the references to consumed gradients
 	}
 	return nil
 }
 
 // topoSort returns the nodes reachable from t's node with every node after
-// all nodes it depends on, by an iterative depth-first search.
-func topoSort(t *Tensor) []*node {
+// all nodes it depends on, by an iterative depth-first search. It appends
+// to order and uses stack as scratch (new ones when order is nil), and
+// returns both for reuse.
+func topoSort(t *Tensor, order []*node, stack []topoFrame) ([]*node, []topoFrame) {
 	epoch := epochs.Add(1)
-	type frame struct {
-		n    *node
-		next int
+	if order == nil {
+		// Capacities that cover typical networks without regrowing.
+		order, stack = make([]*node, 0, 64), make([]topoFrame, 0, 64)
 	}
-	// Capacities cover typical networks without regrowing; the stack can
-	// then live on the goroutine stack.
-	order := make([]*node, 0, 64)
-	stack := make([]frame, 1, 64)
-	stack[0] = frame{n: t.node}
+	stack = append(stack, topoFrame{n: t.node})
 	t.node.epoch = epoch
 	for len(stack) > 0 {
 		top := &stack[len(stack)-1]
@@ -237,14 +313,20 @@ func topoSort(t *Tensor) []*node {
 			if in.node != nil && in.requiresGrad && in.node.epoch != epoch {
 				in.node.epoch = epoch
 				in.node.grad, in.node.ownsGrad = nil, false
-				stack = append(stack, frame{n: in.node})
+				stack = append(stack, topoFrame{n: in.node})
 			}
 			continue
 		}
 		order = append(order, top.n)
 		stack = stack[:len(stack)-1]
 	}
-	return order
+	return order, stack
+}
+
+// topoFrame is a node on topoSort's stack and the next input to visit.
+type topoFrame struct {
+	n    *node
+	next int
 }
 
 // addGrad sums g into the node's adjoint. The first contribution is kept by

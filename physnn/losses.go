@@ -53,26 +53,41 @@ func BCEWithLogits(logits, target *Tensor) (result *Tensor) {
 		return errTensor(err)
 	}
 	x, t := promote(logits.contiguous(), target.contiguous())
-	n := float64(numel(x.shape))
-	xs, ts := x.Float64(), t.Float64()
 	var sum float64
-	for i, v := range xs {
-		sum += math.Max(v, 0) - v*ts[i] + math.Log1p(math.Exp(-math.Abs(v)))
+	if x.dt == f64 {
+		sum = bceSum(x.st.f64[x.offset:], t.st.f64[t.offset:], numel(x.shape))
+	} else {
+		sum = bceSum(x.st.f32[x.offset:], t.st.f32[t.offset:], numel(x.shape))
 	}
 	y := x.ws.alloc(x.dt, []int{})
-	fill(y, sum/n)
-	return record(y, "bce_with_logits", []*Tensor{logits, target}, func(g *Tensor) []*Tensor {
-		// d/dx = σ(x) - t, d/dt = -x, each divided by n and scaled by g.
-		scale := g.Float64()[0] / n
-		var gx, gt *Tensor
-		if logits.requiresGrad {
-			gx = unary(uMulScalar, sub(unary(uSigmoid, x, 0), t), scale)
-		}
-		if target.requiresGrad {
-			gt = unary(uMulScalar, x, -scale)
-		}
-		return []*Tensor{gx, gt}
-	})
+	fill(y, sum/float64(numel(x.shape)))
+	return recordVJP(y, "bce_with_logits", []*Tensor{logits, target}, bceVJP, opArgs{})
+}
+
+// bceSum returns Σ max(x,0) − x·t + log(1 + e^−|x|) over the first n
+// elements, in float64.
+func bceSum[T float](xs, ts []T, n int) float64 {
+	var sum float64
+	for i, x := range xs[:n] {
+		v := float64(x)
+		sum += math.Max(v, 0) - v*float64(ts[i]) + math.Log1p(math.Exp(-math.Abs(v)))
+	}
+	return sum
+}
+
+func bceVJP(nd *node, g *Tensor) []*Tensor {
+	// d/dx = σ(x) - t, d/dt = -x, each divided by n and scaled by g.
+	logits, target := nd.inputs[0], nd.inputs[1]
+	x, t := promote(logits.contiguous(), target.contiguous())
+	scale := g.item64() / float64(numel(x.shape))
+	var gx, gt *Tensor
+	if logits.requiresGrad {
+		gx = unary(uMulScalar, sub(unary(uSigmoid, x, 0), t), scale)
+	}
+	if target.requiresGrad {
+		gt = unary(uMulScalar, x, -scale)
+	}
+	return nd.ret2(gx, gt)
 }
 
 // CrossEntropy returns the mean over the batch of -log softmax(logits)[i,
@@ -158,6 +173,21 @@ func Reparameterize(mu, logVar *Tensor, rng *RNG) (result *Tensor) {
 	if err := sameShapeLoss("reparameterize", mu, logVar); err != nil {
 		return errTensor(err)
 	}
-	eps := rng.Normal(0, 1, mu.shape...)
+	if rng == nil {
+		return errTensor(errNilRNG)
+	}
+	// ε is drawn into the workspace (as RNG.Normal(0, 1, ...) would draw it).
+	eps := mu.ws.allocOverwrite(f32, mu.shape)
+	for i := range eps.st.f32 {
+		eps.st.f32[i] = float32(rng.r.NormFloat64())
+	}
 	return mu.Add(logVar.MulScalar(0.5).Exp().Mul(eps))
+}
+
+// item64 returns the value of a one-element tensor in float64.
+func (t *Tensor) item64() float64 {
+	if t.dt == f64 {
+		return t.st.f64[t.offset]
+	}
+	return float64(t.st.f32[t.offset])
 }

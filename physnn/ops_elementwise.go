@@ -225,57 +225,64 @@ func fill(t *Tensor, v float64) {
 // holding a *ShapeError.
 func (a *Tensor) Add(b *Tensor) (result *Tensor) {
 	defer recoverOp("Add", &result)
-	y := add(a, b)
-	return record(y, "add", []*Tensor{a, b}, func(g *Tensor) []*Tensor {
-		return []*Tensor{sumTo(g, a.shape), sumTo(g, b.shape)}
-	})
+	return recordVJP(add(a, b), "add", []*Tensor{a, b}, addVJP, opArgs{})
+}
+
+func addVJP(n *node, g *Tensor) []*Tensor {
+	return n.ret2(sumTo(g, n.inputs[0].shape), sumTo(g, n.inputs[1].shape))
 }
 
 // Sub returns a - b elementwise with broadcasting (see Add).
 func (a *Tensor) Sub(b *Tensor) (result *Tensor) {
 	defer recoverOp("Sub", &result)
-	y := sub(a, b)
-	return record(y, "sub", []*Tensor{a, b}, func(g *Tensor) []*Tensor {
-		var gb *Tensor
-		if b.requiresGrad {
-			gb = sumTo(unary(uNeg, g, 0), b.shape)
-		}
-		return []*Tensor{sumTo(g, a.shape), gb}
-	})
+	return recordVJP(sub(a, b), "sub", []*Tensor{a, b}, subVJP, opArgs{})
+}
+
+func subVJP(n *node, g *Tensor) []*Tensor {
+	a, b := n.inputs[0], n.inputs[1]
+	var gb *Tensor
+	if b.requiresGrad {
+		gb = sumTo(unary(uNeg, g, 0), b.shape)
+	}
+	return n.ret2(sumTo(g, a.shape), gb)
 }
 
 // Mul returns a * b elementwise with broadcasting (see Add).
 func (a *Tensor) Mul(b *Tensor) (result *Tensor) {
 	defer recoverOp("Mul", &result)
-	y := mul(a, b)
-	return record(y, "mul", []*Tensor{a, b}, func(g *Tensor) []*Tensor {
-		var ga, gb *Tensor
-		if a.requiresGrad {
-			ga = sumTo(mul(g, b), a.shape)
-		}
-		if b.requiresGrad {
-			gb = sumTo(mul(g, a), b.shape)
-		}
-		return []*Tensor{ga, gb}
-	})
+	return recordVJP(mul(a, b), "mul", []*Tensor{a, b}, mulVJP, opArgs{})
+}
+
+func mulVJP(n *node, g *Tensor) []*Tensor {
+	a, b := n.inputs[0], n.inputs[1]
+	var ga, gb *Tensor
+	if a.requiresGrad {
+		ga = sumTo(mul(g, b), a.shape)
+	}
+	if b.requiresGrad {
+		gb = sumTo(mul(g, a), b.shape)
+	}
+	return n.ret2(ga, gb)
 }
 
 // Div returns a / b elementwise with broadcasting (see Add). Division by
 // zero follows IEEE 754 (±Inf or NaN), which Backward and training report.
 func (a *Tensor) Div(b *Tensor) (result *Tensor) {
 	defer recoverOp("Div", &result)
-	y := div(a, b)
-	return record(y, "div", []*Tensor{a, b}, func(g *Tensor) []*Tensor {
-		var ga, gb *Tensor
-		if a.requiresGrad {
-			ga = sumTo(div(g, b), a.shape)
-		}
-		if b.requiresGrad {
-			// d(a/b)/db = -a/b² = -y/b
-			gb = sumTo(unary(uNeg, mul(g, div(y, b)), 0), b.shape)
-		}
-		return []*Tensor{ga, gb}
-	})
+	return recordVJP(div(a, b), "div", []*Tensor{a, b}, divVJP, opArgs{})
+}
+
+func divVJP(n *node, g *Tensor) []*Tensor {
+	a, b, y := n.inputs[0], n.inputs[1], n.out
+	var ga, gb *Tensor
+	if a.requiresGrad {
+		ga = sumTo(div(g, b), a.shape)
+	}
+	if b.requiresGrad {
+		// d(a/b)/db = -a/b² = -y/b
+		gb = sumTo(unary(uNeg, mul(g, div(y, b)), 0), b.shape)
+	}
+	return n.ret2(ga, gb)
 }
 
 // ---- unary kernels ----
@@ -582,14 +589,15 @@ func mulDerivLoop[T float](deriv unop, p T, dst, g, x []T) {
 // deriv(src) where src is x or, when fromOutput is set, the output y.
 func unaryOp(name string, op unop, x *Tensor, p float64, deriv unop, fromOutput bool) (result *Tensor) {
 	defer recoverOp(name, &result)
-	y := unary(op, x, p)
-	return record(y, name, []*Tensor{x}, func(g *Tensor) []*Tensor {
-		src := x
-		if fromOutput {
-			src = y
-		}
-		return []*Tensor{mulDeriv(g, deriv, src, p)}
-	})
+	return recordVJP(unary(op, x, p), name, []*Tensor{x}, unaryVJP, opArgs{f: p, u: deriv, flag: fromOutput})
+}
+
+func unaryVJP(n *node, g *Tensor) []*Tensor {
+	src := n.inputs[0]
+	if n.args.flag {
+		src = n.out
+	}
+	return n.ret1(mulDeriv(g, n.args.u, src, n.args.f))
 }
 
 // Neg returns -x.
@@ -598,42 +606,44 @@ func (x *Tensor) Neg() *Tensor { return x.MulScalar(-1) }
 // AddScalar returns x + s elementwise.
 func (x *Tensor) AddScalar(s float32) (result *Tensor) {
 	defer recoverOp("AddScalar", &result)
-	y := unary(uAddScalar, x, float64(s))
-	return record(y, "add_scalar", []*Tensor{x}, func(g *Tensor) []*Tensor { return []*Tensor{g} })
+	return recordVJP(unary(uAddScalar, x, float64(s)), "add_scalar", []*Tensor{x}, identityVJP, opArgs{})
 }
+
+// identityVJP passes the gradient through unchanged.
+func identityVJP(n *node, g *Tensor) []*Tensor { return n.ret1(g) }
 
 // MulScalar returns x * s elementwise.
 func (x *Tensor) MulScalar(s float32) (result *Tensor) {
 	defer recoverOp("MulScalar", &result)
-	y := unary(uMulScalar, x, float64(s))
-	return record(y, "mul_scalar", []*Tensor{x}, func(g *Tensor) []*Tensor {
-		return []*Tensor{unary(uMulScalar, g, float64(s))}
-	})
+	return recordVJP(unary(uMulScalar, x, float64(s)), "mul_scalar", []*Tensor{x}, mulScalarVJP, opArgs{f: float64(s)})
 }
+
+func mulScalarVJP(n *node, g *Tensor) []*Tensor { return n.ret1(unary(uMulScalar, g, n.args.f)) }
 
 // Exp returns e^x elementwise.
 func (x *Tensor) Exp() (result *Tensor) {
 	defer recoverOp("Exp", &result)
-	y := unary(uExp, x, 0)
-	return record(y, "exp", []*Tensor{x}, func(g *Tensor) []*Tensor { return []*Tensor{mul(g, y)} })
+	return recordVJP(unary(uExp, x, 0), "exp", []*Tensor{x}, expVJP, opArgs{})
 }
+
+func expVJP(n *node, g *Tensor) []*Tensor { return n.ret1(mul(g, n.out)) }
 
 // Log returns the natural logarithm elementwise; log of a negative value is
 // NaN and of 0 is -Inf, as in math.Log.
 func (x *Tensor) Log() (result *Tensor) {
 	defer recoverOp("Log", &result)
-	y := unary(uLog, x, 0)
-	return record(y, "log", []*Tensor{x}, func(g *Tensor) []*Tensor { return []*Tensor{div(g, x)} })
+	return recordVJP(unary(uLog, x, 0), "log", []*Tensor{x}, logVJP, opArgs{})
 }
+
+func logVJP(n *node, g *Tensor) []*Tensor { return n.ret1(div(g, n.inputs[0])) }
 
 // Sqrt returns the square root elementwise.
 func (x *Tensor) Sqrt() (result *Tensor) {
 	defer recoverOp("Sqrt", &result)
-	y := unary(uSqrt, x, 0)
-	return record(y, "sqrt", []*Tensor{x}, func(g *Tensor) []*Tensor {
-		return []*Tensor{div(unary(uMulScalar, g, 0.5), y)}
-	})
+	return recordVJP(unary(uSqrt, x, 0), "sqrt", []*Tensor{x}, sqrtVJP, opArgs{})
 }
+
+func sqrtVJP(n *node, g *Tensor) []*Tensor { return n.ret1(div(unary(uMulScalar, g, 0.5), n.out)) }
 
 // Abs returns |x| elementwise; its gradient is sign(x), 0 at 0.
 func (x *Tensor) Abs() *Tensor { return unaryOp("abs", uAbs, x, 0, uSign, false) }

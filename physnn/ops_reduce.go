@@ -14,15 +14,20 @@ import (
 // from the end, -1 is the last) and returns them sorted without repeats.
 // No axes means all axes.
 func normAxes(op string, shape []int, axes []int) ([]int, error) {
+	return normAxesInto(nil, op, shape, axes)
+}
+
+// normAxesInto is normAxes appending to buf (empty, with room for the
+// axes to avoid an allocation).
+func normAxesInto(buf []int, op string, shape []int, axes []int) ([]int, error) {
 	rank := len(shape)
+	out := buf[:0]
 	if len(axes) == 0 {
-		all := make([]int, rank)
-		for i := range all {
-			all[i] = i
+		for i := range rank {
+			out = append(out, i)
 		}
-		return all, nil
+		return out, nil
 	}
-	out := make([]int, 0, len(axes))
 	for _, a := range axes {
 		if a < 0 {
 			a += rank
@@ -60,13 +65,16 @@ func itoa(n int) string {
 // keepShape returns shape with the given axes set to 1, and the shape with
 // them removed.
 func keepShape(shape, axes []int) (keep, dropped []int) {
-	keep = cloneInts(shape)
-	dropped = []int{}
-	for i := range shape {
+	return keepShapeInto(nil, []int{}, shape, axes)
+}
+
+// keepShapeInto is keepShape appending to keep and dropped (empty).
+func keepShapeInto(keep, dropped, shape, axes []int) ([]int, []int) {
+	for i, d := range shape {
 		if slices.Contains(axes, i) {
-			keep[i] = 1
+			keep = append(keep, 1)
 		} else {
-			dropped = append(dropped, shape[i])
+			keep, dropped = append(keep, d), append(dropped, d)
 		}
 	}
 	return keep, dropped
@@ -74,12 +82,26 @@ func keepShape(shape, axes []int) (keep, dropped []int) {
 
 // reduce computes the sum (or max) of x over axes with kept dimensions.
 func reduce(x *Tensor, axes []int, isMax bool) *Tensor {
-	keep, _ := keepShape(x.shape, axes)
+	var keepBuf [8]int
+	keep, _ := keepShapeInto(keepBuf[:0], nil, x.shape, axes)
+	return reduceKeep(x, keep, isMax)
+}
+
+// reduceKeep computes the sum (or max) of x into the shape keep: x's shape
+// with the reduced axes set to 1.
+func reduceKeep(x *Tensor, keep []int, isMax bool) *Tensor {
 	out := x.ws.alloc(x.dt, keep)
 	if isMax {
 		fill(out, math.Inf(-1))
 	}
-	ds := broadcastStrides(keep, out.strides, x.shape)
+	var dsBuf [8]int
+	ds := dsBuf[:0]
+	if len(x.shape) > len(dsBuf) {
+		ds = make([]int, len(x.shape))
+	} else {
+		ds = dsBuf[:len(x.shape)]
+	}
+	broadcastStridesInto(ds, keep, out.strides)
 	switch {
 	case x.dt == f64 && isMax:
 		reduceMaxStrided(out.st.f64, ds, x.st.f64, x.offset, x.shape, x.strides)
@@ -102,46 +124,70 @@ func sumKeep(x *Tensor, axes ...int) *Tensor {
 	return reduce(x, ax, false)
 }
 
-// reduceOp implements the six public reductions.
+// reduceOp implements the six public reductions. Shapes of up to 8
+// dimensions stay on the stack, so a reduction in a Workspace allocates
+// nothing.
 func reduceOp(kind string, x *Tensor, axes []int, keepDims bool) (result *Tensor) {
 	defer recoverOp(kind, &result)
 	if err := x.check(); err != nil {
 		return errTensor(err)
 	}
-	ax, err := normAxes(kind, x.shape, axes)
+	if len(x.shape) > 64 {
+		return shapeErr(kind, x.shape, nil, "reductions support at most 64 dimensions")
+	}
+	var axBuf, keepBuf, droppedBuf [8]int
+	ax, err := normAxesInto(axBuf[:0], kind, x.shape, axes)
 	if err != nil {
 		return errTensor(err)
 	}
-	keep, dropped := keepShape(x.shape, ax)
+	keep, dropped := keepShapeInto(keepBuf[:0], droppedBuf[:0], x.shape, ax)
 	count := 1
+	var mask uint64
 	for _, a := range ax {
 		count *= x.shape[a]
+		mask |= 1 << a
 	}
 	if kind == "max" && count == 0 {
 		return shapeErr(kind, x.shape, nil, "max over an empty axis")
 	}
-	yKeep := reduce(x, ax, kind == "max")
+	yKeep := reduceKeep(x, keep, kind == "max")
 	if kind == "mean" {
 		yKeep = unary(uMulScalar, yKeep, 1/float64(count))
 	}
 	y := yKeep
 	if !keepDims {
-		y = yKeep.view(dropped, contiguousStrides(dropped), 0)
+		y = x.ws.contiguousHeader(yKeep.dt, dropped)
+		y.st, y.offset = yKeep.st, yKeep.offset
 	}
-	return record(y, kind, []*Tensor{x}, func(g *Tensor) []*Tensor {
-		gk := reshape(g, keep)
-		switch kind {
-		case "mean":
-			gk = unary(uMulScalar, gk, 1/float64(count))
-		case "max":
-			// The gradient goes to the maximal elements, shared equally
-			// among ties (as torch.amax does).
-			mask := binary(opEq, "max", x, expand(yKeep, x.shape))
-			gk = div(gk, reduce(mask, ax, false))
-			return []*Tensor{mul(mask, expand(gk, x.shape))}
+	return recordVJP(y, kind, []*Tensor{x}, reduceVJP, opArgs{mask: mask, f: float64(count)})
+}
+
+// reduceVJP is the gradient of the reduction over the axes in n.args.mask
+// of n.args.f elements each.
+func reduceVJP(n *node, g *Tensor) []*Tensor {
+	x := n.inputs[0]
+	var keepBuf, axBuf [8]int
+	keep, ax := keepBuf[:0], axBuf[:0]
+	for i, d := range x.shape {
+		if n.args.mask&(1<<i) != 0 {
+			keep, ax = append(keep, 1), append(ax, i)
+		} else {
+			keep = append(keep, d)
 		}
-		return []*Tensor{expand(gk, x.shape)}
-	})
+	}
+	gk := reshape(g, keep)
+	switch n.op {
+	case "mean":
+		gk = unary(uMulScalar, gk, 1/n.args.f)
+	case "max":
+		// The gradient goes to the maximal elements, shared equally among
+		// ties (as torch.amax does).
+		yKeep := reshape(n.out, keep)
+		mask := binary(opEq, "max", x, expand(yKeep, x.shape))
+		gk = div(gk, reduce(mask, ax, false))
+		return n.ret1(mul(mask, expand(gk, x.shape)))
+	}
+	return n.ret1(expand(gk, x.shape))
 }
 
 // Sum returns the sum over the given axes (all axes if none), dropping them.

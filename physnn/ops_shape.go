@@ -161,7 +161,8 @@ func (x *Tensor) Slice(axis, start, end int) (result *Tensor) {
 	if err := x.check(); err != nil {
 		return errTensor(err)
 	}
-	ax, err := normAxes("slice", x.shape, []int{axis})
+	var axBuf [1]int
+	ax, err := normAxesInto(axBuf[:0], "slice", x.shape, []int{axis})
 	if err != nil {
 		return errTensor(err)
 	}
@@ -169,12 +170,16 @@ func (x *Tensor) Slice(axis, start, end int) (result *Tensor) {
 	if start < 0 || end > x.shape[a] || start > end {
 		return shapeErr("slice", x.shape, nil, "range [%d, %d) does not fit axis %d of size %d", start, end, a, x.shape[a])
 	}
-	y := axisView(x, a, start, end)
-	return record(y, "slice", []*Tensor{x}, func(g *Tensor) []*Tensor {
-		gx := g.ws.alloc(g.dt, x.shape)
-		copyInto(axisView(gx, a, start, end), g, false)
-		return []*Tensor{gx}
-	})
+	return recordVJP(axisView(x, a, start, end), "slice", []*Tensor{x}, sliceVJP, opArgs{i: a, j: start})
+}
+
+// sliceVJP scatters the gradient of a slice [j, j+len) along axis i into
+// zeros of the input's shape.
+func sliceVJP(n *node, g *Tensor) []*Tensor {
+	x, a, start := n.inputs[0], n.args.i, n.args.j
+	gx := g.ws.alloc(g.dt, x.shape)
+	copyInto(axisView(gx, a, start, start+n.out.shape[a]), g, false)
+	return n.ret1(gx)
 }
 
 // Gather returns the entries idx[0], idx[1], ... along axis, in that order
@@ -251,12 +256,14 @@ func Concat(axis int, ts ...*Tensor) (result *Tensor) {
 	if err := firstErr(ts...); err != nil {
 		return errTensor(err)
 	}
-	ax, err := normAxes("concat", ts[0].shape, []int{axis})
+	var axBuf [1]int
+	ax, err := normAxesInto(axBuf[:0], "concat", ts[0].shape, []int{axis})
 	if err != nil {
 		return errTensor(err)
 	}
 	a := ax[0]
-	shape := cloneInts(ts[0].shape)
+	var shapeBuf [8]int
+	shape := append(shapeBuf[:0], ts[0].shape...)
 	shape[a] = 0
 	dt := ts[0].dt
 	for _, t := range ts {
@@ -274,19 +281,26 @@ func Concat(axis int, ts ...*Tensor) (result *Tensor) {
 		}
 	}
 	y := wsOf(ts...).alloc(dt, shape)
-	starts := make([]int, len(ts))
 	pos := 0
-	for i, t := range ts {
-		starts[i] = pos
+	for _, t := range ts {
 		copyInto(axisView(y, a, pos, pos+t.shape[a]), t, false)
 		pos += t.shape[a]
 	}
-	inputs := slices.Clone(ts) // the caller may reuse ts
-	return record(y, "concat", inputs, func(g *Tensor) []*Tensor {
-		grads := make([]*Tensor, len(inputs))
-		for i, t := range inputs {
-			grads[i] = axisView(g, a, starts[i], starts[i]+t.shape[a])
-		}
-		return grads
-	})
+	// The node keeps its own copy of ts (the caller may reuse ts).
+	return recordVJP(y, "concat", ts, concatVJP, opArgs{i: a})
+}
+
+// concatVJP hands each input the part of the gradient along axis i where
+// its values went.
+func concatVJP(n *node, g *Tensor) []*Tensor {
+	grads := n.gbuf[:0]
+	if len(n.inputs) > len(n.gbuf) {
+		grads = make([]*Tensor, 0, len(n.inputs))
+	}
+	a, pos := n.args.i, 0
+	for _, t := range n.inputs {
+		grads = append(grads, axisView(g, a, pos, pos+t.shape[a]))
+		pos += t.shape[a]
+	}
+	return grads
 }

@@ -32,6 +32,10 @@ type Workspace struct {
 	// Tensor headers handed out since Reset are blocks[:nblocks].
 	blocks  []*block
 	nblocks int
+
+	// Backward's scratch for sorting the graph, kept between steps.
+	order []*node
+	stack []topoFrame
 }
 
 // NewWorkspace returns an empty workspace.
@@ -47,16 +51,18 @@ func (w *Workspace) Use(t *Tensor) (result *Tensor) {
 	if err := t.check(); err != nil {
 		return errTensor(err)
 	}
-	v := *t
+	// The view's header comes from the workspace too.
+	b := w.newBlock()
+	v := &b.t
+	*v = *t
 	v.ws = w
 	if t.requiresGrad && t.node == nil {
 		// A leaf: route the view's gradient to t through an identity op so
 		// t keeps the gradient buffer it owns.
 		v.requiresGrad, v.grad = false, nil
-		out := &v
-		return record(out, "use", []*Tensor{t}, func(g *Tensor) []*Tensor { return []*Tensor{g} })
+		return recordVJP(v, "use", []*Tensor{t}, identityVJP, opArgs{})
 	}
-	return &v
+	return v
 }
 
 // Reset makes every buffer the workspace handed out available again.

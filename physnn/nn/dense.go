@@ -33,10 +33,14 @@ func NewDense(in, out int, rng *physnn.RNG) *Dense {
 	return d
 }
 
-// Forward returns x·W + b.
+// Forward returns x·W + b: one physnn.Linear op for a batch of rows
+// ([N, In]), MatMul and Add for batches of sequences ([B, T, In]).
 func (d *Dense) Forward(x *physnn.Tensor) *physnn.Tensor {
 	if d.err != nil {
 		return errorTensor(d.err)
+	}
+	if x.Dims() == 2 {
+		return physnn.Linear(x, d.Weight, d.Bias)
 	}
 	y := x.MatMul(d.Weight)
 	if d.Bias != nil {

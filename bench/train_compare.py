@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""Training throughput of physnn against PyTorch on CPU, side by side in one run.
+
+Runs physnn's Go benchmarks (physnn/bench: SciNet notebook and paper MLPs, jet-image CNN) and their PyTorch
+twins (bench/pytorch/train_bench.py) alternately, --rounds times, and prints samples/s for each side with the
+ratio physnn/PyTorch. PyTorch runs with torch.set_num_threads(<cores>) as asked and with 1 thread: on a loaded
+machine its OpenMP threads can spin against each other, so the table compares physnn with the better of the two
+and says which. GPU figures are added when torch.cuda.is_available().
+
+Usage (make bench-train): bench/pytorch/.venv/bin/python bench/train_compare.py [--rounds N] [--quick]
+"""
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+NAMES = ["SciNetNotebook", "SciNetPaper", "JetCNN"]
+BATCH = {"SciNetNotebook": 128, "SciNetPaper": 512, "JetCNN": 128}
+
+
+def go_bench(pattern, benchtime):
+    """Runs the Go benchmarks matching pattern once and returns {name: samples/s}."""
+    cmd = ["go", "test", "-run", "^$", "-bench", pattern, "-benchtime", benchtime, "-benchmem", "./physnn/bench"]
+    env = dict(os.environ, GOTOOLCHAIN="local")
+    out = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed:\n{out.stdout}{out.stderr}")
+    res = {}
+    for line in out.stdout.splitlines():
+        m = re.match(r"BenchmarkTrain(\w+)-\d+\s+\d+\s+\S+ ns/op\s+(\S+) samples/s\s+(\S+) B/op\s+(\S+) allocs/op", line)
+        if m:
+            res[m.group(1)] = (float(m.group(2)), int(m.group(4)))
+    return res
+
+
+def torch_bench(threads, device, seconds, names):
+    """Runs the PyTorch twins once and returns {name: samples/s}."""
+    cmd = [sys.executable, "-W", "ignore", os.path.join(ROOT, "bench", "pytorch", "train_bench.py"),
+           "--threads", str(threads), "--device", device, "--seconds", str(seconds), "--repeat", "1", *names]
+    out = subprocess.run(cmd, capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed:\n{out.stdout}{out.stderr}")
+    res = {}
+    for line in out.stdout.splitlines():
+        f = line.split()
+        if f and f[0] == "BENCH":
+            res[f[1]] = float(f[3])
+    return res
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rounds", type=int, default=3, help="alternating rounds of Go and PyTorch; medians are shown")
+    ap.add_argument("--quick", action="store_true", help="shorter runs (1 s per MLP, 3 CNN steps)")
+    args = ap.parse_args()
+    try:
+        import torch
+    except ImportError:
+        sys.exit("PyTorch is not installed in this Python; run make bench-pytorch-venv and use bench/pytorch/.venv/bin/python")
+    cores = os.cpu_count()
+    cuda = torch.cuda.is_available()
+    mlp_time, cnn_steps, secs = ("1s", "3x", 1.0) if args.quick else ("3s", "8x", 3.0)
+    runs = {k: {n: [] for n in NAMES} for k in ["go", "pt", "pt1", "gpu"]}
+    allocs = {}
+    for r in range(args.rounds):
+        print(f"round {r + 1}/{args.rounds} ...", file=sys.stderr, flush=True)
+        got = go_bench("Train(SciNet)", mlp_time)
+        got.update(go_bench("TrainJetCNN", cnn_steps))
+        for n, (v, a) in got.items():
+            runs["go"][n].append(v)
+            allocs[n] = a
+        for key, th in [("pt", cores), ("pt1", 1)]:
+            for n, v in torch_bench(th, "cpu", secs, NAMES).items():
+                runs[key][n].append(v)
+        if cuda:
+            for n, v in torch_bench(cores, "cuda", secs, NAMES).items():
+                runs["gpu"][n].append(v)
+    load = os.getloadavg()[0]
+    print(f"\nTraining throughput, samples/s (median of {args.rounds} alternating rounds; best in brackets); "
+          f"{cores} cores, load average {load:.1f}; torch {torch.__version__}")
+    hdr = f"{'network':<16} {'batch':>5} {'physnn':>20} {f'PyTorch {cores} thr':>20} {'PyTorch 1 thr':>20} {'physnn/PyTorch':>15} {'allocs/step':>11}"
+    if cuda:
+        hdr += f" {'PyTorch GPU':>14}"
+    print(hdr)
+    for n in NAMES:
+        cell = {}
+        for k, v in runs.items():
+            cell[k] = (statistics.median(v), max(v)) if v else (float("nan"), float("nan"))
+        best_pt = max(cell["pt"][0], cell["pt1"][0])
+        which = f"{cores} thr" if cell["pt"][0] >= cell["pt1"][0] else "1 thr"
+        fmt = lambda c: f"{c[0]:>10.0f} [{c[1]:>7.0f}]"
+        line = (f"{n:<16} {BATCH[n]:>5} {fmt(cell['go']):>20} {fmt(cell['pt']):>20} {fmt(cell['pt1']):>20} "
+                f"{cell['go'][0] / best_pt:>8.2f}× ({which}) {allocs.get(n, -1):>6}")
+        if cuda:
+            line += f" {cell['gpu'][0]:>14.0f}"
+        print(line)
+    print("physnn/PyTorch divides physnn's median by the better PyTorch CPU median.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+package bench
+
+import (
+	"testing"
+
+	"github.com/gophys/gophys/physnn"
+	"github.com/gophys/gophys/physnn/nn"
+	"github.com/gophys/gophys/physnn/optim"
+	"github.com/gophys/gophys/physnn/train"
+)
+
+// stepAllocs returns the heap allocations per training step in steady
+// state: the difference between runs of 2·steps and steps steps of run
+// (whose setup, including the workspace's first step, is the same), per
+// step.
+func stepAllocs(steps int, run func(steps int)) float64 {
+	short := testing.AllocsPerRun(2, func() { run(steps) })
+	long := testing.AllocsPerRun(2, func() { run(2 * steps) })
+	return (long - short) / float64(steps)
+}
+
+// TestTrainStepAllocations checks that a training step through train.Fit
+// allocates nothing once its Workspace is warm (decisions.md: layers own
+// their buffers, a step reuses a workspace): a plain ELU MLP trained with
+// Adam and gradient clipping, and the SciNet of the pendulum notebook.
+func TestTrainStepAllocations(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains a few hundred steps")
+	}
+	const batch = 128
+	rng := physnn.NewRNG(3)
+	// 128 batches: the runs of 64 and 128 steps stay in the first epoch,
+	// so Fit's per-epoch work (a fresh permutation, the history) cancels.
+	x, y := rng.Normal(0, 1, 128*batch, 50), rng.Normal(0, 1, 128*batch, 1)
+	data := train.NewTensorDataset(x, y)
+	mlp := func(steps int) {
+		rng := physnn.NewRNG(1)
+		model := nn.NewSequential(nn.NewDense(50, 64, rng), nn.ELU(1), nn.NewDense(64, 32, rng), nn.ELU(1), nn.NewDense(32, 1, rng))
+		opt := optim.NewAdam(model.Parameters(), optim.AdamConfig{LR: 1e-3, ClipValue: 10})
+		if _, err := train.Fit(model, opt, data, train.Config{Epochs: 1 << 30, BatchSize: batch, Seed: 1,
+			Callbacks: []train.Callback{stopAfter(steps)}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The bound is below one allocation per step; what it leaves room for
+	// are refills of sync.Pool scratch (the GEMM's packing buffers) after a
+	// garbage collection empties the pools.
+	if got := stepAllocs(64, mlp); got > 0.1 {
+		t.Errorf("MLP training step: %.2f allocations per step in steady state, want 0", got)
+	} else {
+		t.Logf("MLP training step: %.3f allocations per step", got)
+	}
+
+	pendulum := pendulumData(t, 128*sciNetNotebook.batch)
+	sciNet := func(steps int) { trainSciNet(t, sciNetNotebook, pendulum, steps) }
+	// scinet.Model's Forward and Loss call Tensor.Shape, which returns a
+	// copy: two allocations per step that are not physnn's.
+	if got := stepAllocs(64, sciNet); got > 2.1 {
+		t.Errorf("SciNet training step: %.2f allocations per step in steady state, want ≤ 2", got)
+	} else {
+		t.Logf("SciNet training step: %.3f allocations per step", got)
+	}
+}
