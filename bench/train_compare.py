@@ -82,13 +82,14 @@ def main():
     load = os.getloadavg()[0]
     print(f"\nTraining throughput, samples/s (median of {args.rounds} alternating rounds; best in brackets); "
           f"{cores} cores, load average {load:.1f}; torch {torch.__version__}")
-    hdr = f"{'network':<16} {'batch':>5} {'physnn':>20} {f'PyTorch {cores} thr':>20} {'PyTorch 1 thr':>20} {'physnn/PyTorch':>15} {'allocs/step':>11}"
+    hdr = f"{'network':<16} {'batch':>5} {'physnn':>20} {f'PyTorch {cores} thr':>20} {'PyTorch 1 thr':>20} {'physnn/PyTorch':>15} {'allocs/op':>9}"
     if cuda:
         hdr += f" {'PyTorch GPU':>14}"
     print(hdr)
     for n in NAMES:
         cell = {}
-        for k, v in runs.items():
+        for k, per in runs.items():
+            v = per[n]
             cell[k] = (statistics.median(v), max(v)) if v else (float("nan"), float("nan"))
         best_pt = max(cell["pt"][0], cell["pt1"][0])
         which = f"{cores} thr" if cell["pt"][0] >= cell["pt1"][0] else "1 thr"
@@ -98,7 +99,8 @@ def main():
         if cuda:
             line += f" {cell['gpu'][0]:>14.0f}"
         print(line)
-    print("physnn/PyTorch divides physnn's median by the better PyTorch CPU median.")
+    print("physnn/PyTorch divides physnn's median by the better PyTorch CPU median; allocs/op is Go's -benchmem\n"
+          "figure per training step (setup included, so it falls towards the steady state's 0 with more steps).")
 
 
 if __name__ == "__main__":

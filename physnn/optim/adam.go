@@ -86,11 +86,23 @@ func (o *Adam) update(p, g []float32, lr, wd float32, t float64, slots [][]float
 			p[i] *= decay
 		}
 	}
-	for i := range p {
+	i := 0
+	if haveAVX2 && len(p) >= 8 {
+		i = len(p) &^ 7
+		k := adamConsts{coupled, b1, 1 - b1, b2, 1 - b2, c2, o.eps, stepSize}
+		adamAVX2(p[:i], g[:i], m[:i], v[:i], &k)
+	}
+	for ; i < len(p); i++ {
 		gi := g[i] + coupled*p[i]
 		m[i] = b1*m[i] + (1-b1)*gi
 		v[i] = b2*v[i] + (1-b2)*gi*gi
 		denom := float32(math.Sqrt(float64(v[i])))/c2 + o.eps
 		p[i] -= stepSize * m[i] / denom
 	}
+}
+
+// adamConsts are the per-step constants of the AVX2 Adam loop, in the
+// order it reads them.
+type adamConsts struct {
+	coupled, b1, oneMinusB1, b2, oneMinusB2, c2, eps, stepSize float32
 }

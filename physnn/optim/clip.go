@@ -11,6 +11,11 @@ import (
 func ClipValue(params []*physnn.Tensor, limit float32) {
 	for _, p := range params {
 		g := p.GradValues()
+		if haveAVX2 && len(g) >= 8 {
+			n := len(g) &^ 7
+			clipAVX2(g[:n], limit)
+			g = g[n:]
+		}
 		for i, v := range g {
 			if v > limit {
 				g[i] = limit
