@@ -11,7 +11,10 @@
 // a register-blocked micro-kernel computes one mr×nr tile of C at a time.
 // Edge tiles go through a scratch tile, so any size works. When the output
 // is narrow (at most four B panels), packing A does not pay and the kernel
-// reads A's rows in place instead. Packing buffers
+// reads A's rows in place instead; small products (m·n·k < 2·96³, one k
+// slice) read B's rows in place too, so a 64³ product packs nothing. A
+// short, wide product whose B is stored transposed runs as Cᵀ = Bᵀ·Aᵀ, so
+// its big operand is the one read in place. Packing buffers
 // come from a pool: a training loop allocates nothing per product.
 //
 // # Kernels

@@ -12,6 +12,11 @@ type kernel[T float32 | float64] struct {
 	// fnRowA, where not nil, is fn reading the mr rows of A in place (row
 	// stride lda) instead of from a packed panel; see useRowA.
 	fnRowA func(k int, a, b, c *T, ldc int, alpha, beta T, lda int)
+	// fnRowB and fnRowAB, where not nil, are fn and fnRowA reading the nr
+	// columns of B in place (row stride ldb) instead of from a packed
+	// panel; see useRowB.
+	fnRowB  func(k int, a, b, c *T, ldc int, alpha, beta T, ldb int)
+	fnRowAB func(k int, a, b, c *T, ldc int, alpha, beta T, lda, ldb int)
 	// kc, mc and nc are the cache blocks: a kc×nr B panel stays in L1
 	// across the mc/mr kernel calls that stream the mc×kc A block from
 	// L2; the kc×nc B block lives in L2/L3.

@@ -8,7 +8,9 @@ import "golang.org/x/sys/cpu"
 
 // Assembly micro-kernels (kernels_amd64.s). The AVX-512 tiles use 24 of the
 // 32 ZMM registers as accumulators (12 rows × 2 vectors); the AVX2 tiles 12
-// of the 16 YMM registers (6 rows × 2 vectors).
+// of the 16 YMM registers (6 rows × 2 vectors). Each comes in four
+// variants: packed A and B panels, A read from its rows in place (RowA), B
+// read from its rows in place (RowB), and both in place (RowAB).
 
 //go:noescape
 func kernelS12x32AVX512(k int, a, b, c *float32, ldc int, alpha, beta float32)
@@ -34,13 +36,37 @@ func kernelD6x8AVX2(k int, a, b, c *float64, ldc int, alpha, beta float64)
 //go:noescape
 func kernelD6x8AVX2RowA(k int, a, b, c *float64, ldc int, alpha, beta float64, lda int)
 
+//go:noescape
+func kernelS12x32AVX512RowB(k int, a, b, c *float32, ldc int, alpha, beta float32, ldb int)
+
+//go:noescape
+func kernelS12x32AVX512RowAB(k int, a, b, c *float32, ldc int, alpha, beta float32, lda, ldb int)
+
+//go:noescape
+func kernelD12x16AVX512RowB(k int, a, b, c *float64, ldc int, alpha, beta float64, ldb int)
+
+//go:noescape
+func kernelD12x16AVX512RowAB(k int, a, b, c *float64, ldc int, alpha, beta float64, lda, ldb int)
+
+//go:noescape
+func kernelS6x16AVX2RowB(k int, a, b, c *float32, ldc int, alpha, beta float32, ldb int)
+
+//go:noescape
+func kernelS6x16AVX2RowAB(k int, a, b, c *float32, ldc int, alpha, beta float32, lda, ldb int)
+
+//go:noescape
+func kernelD6x8AVX2RowB(k int, a, b, c *float64, ldc int, alpha, beta float64, ldb int)
+
+//go:noescape
+func kernelD6x8AVX2RowAB(k int, a, b, c *float64, ldc int, alpha, beta float64, lda, ldb int)
+
 func clockLoop(n int) int
 
 var (
-	avx512Kernel32 = kernel[float32]{name: "avx512-12x32", mr: 12, nr: 32, fn: kernelS12x32AVX512, fnRowA: kernelS12x32AVX512RowA, kc: 256, mc: 192}
-	avx512Kernel64 = kernel[float64]{name: "avx512-12x16", mr: 12, nr: 16, fn: kernelD12x16AVX512, fnRowA: kernelD12x16AVX512RowA, kc: 256, mc: 96}
-	avx2Kernel32   = kernel[float32]{name: "avx2-6x16", mr: 6, nr: 16, fn: kernelS6x16AVX2, fnRowA: kernelS6x16AVX2RowA, kc: 256, mc: 96}
-	avx2Kernel64   = kernel[float64]{name: "avx2-6x8", mr: 6, nr: 8, fn: kernelD6x8AVX2, fnRowA: kernelD6x8AVX2RowA, kc: 256, mc: 72}
+	avx512Kernel32 = kernel[float32]{name: "avx512-12x32", mr: 12, nr: 32, fn: kernelS12x32AVX512, fnRowA: kernelS12x32AVX512RowA, fnRowB: kernelS12x32AVX512RowB, fnRowAB: kernelS12x32AVX512RowAB, kc: 256, mc: 192}
+	avx512Kernel64 = kernel[float64]{name: "avx512-12x16", mr: 12, nr: 16, fn: kernelD12x16AVX512, fnRowA: kernelD12x16AVX512RowA, fnRowB: kernelD12x16AVX512RowB, fnRowAB: kernelD12x16AVX512RowAB, kc: 256, mc: 96}
+	avx2Kernel32   = kernel[float32]{name: "avx2-6x16", mr: 6, nr: 16, fn: kernelS6x16AVX2, fnRowA: kernelS6x16AVX2RowA, fnRowB: kernelS6x16AVX2RowB, fnRowAB: kernelS6x16AVX2RowAB, kc: 256, mc: 96}
+	avx2Kernel64   = kernel[float64]{name: "avx2-6x8", mr: 6, nr: 8, fn: kernelD6x8AVX2, fnRowA: kernelD6x8AVX2RowA, fnRowB: kernelD6x8AVX2RowB, fnRowAB: kernelD6x8AVX2RowAB, kc: 256, mc: 72}
 )
 
 // hasAVX512 and hasAVX2 report the CPU features the kernels need; the OS

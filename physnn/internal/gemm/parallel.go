@@ -208,5 +208,5 @@ func (t *team[T]) compute(task int, buf *buffers[T]) {
 		beta = 1 // later k slices accumulate
 	}
 	rowBlock(t.kern, t.a, i0, min(height, t.m-i0), t.p0, t.kb, min(width, t.nb-jr), t.rowA,
-		t.alpha, beta, buf.a, t.bpack[jr*t.kb:], buf.tile, t.c[i0*t.ldc+t.j0+jr:], t.ldc)
+		t.alpha, beta, buf.a, t.bpack[jr*t.kb:], nil, 0, buf.tile, t.c[i0*t.ldc+t.j0+jr:], t.ldc)
 }
