@@ -94,6 +94,7 @@ func gemmOn[T float32 | float64](procs int, kern *kernel[T], m, n, k int, alpha 
 		transposed(procs, kern, m, n, k, alpha, a, b, beta, c, ldc)
 		return
 	}
+	kern = kern.fit(m)
 	workers := min(procs, work/parallelWork)
 	if workers <= 1 {
 		serial(kern, m, n, k, alpha, a, b, beta, c, ldc)

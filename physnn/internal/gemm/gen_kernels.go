@@ -29,6 +29,7 @@ type kernelSpec struct {
 func main() {
 	specs := []kernelSpec{
 		{"kernelS12x32AVX512", 4, 64, 12, 2, true, 4, false, false},
+		{"kernelS8x32AVX512", 4, 64, 8, 2, true, 4, false, false},
 		{"kernelD12x16AVX512", 8, 64, 12, 2, true, 8, false, false},
 		{"kernelS6x16AVX2", 4, 32, 6, 2, false, 4, false, false},
 		{"kernelD6x8AVX2", 8, 32, 6, 2, false, 8, false, false},

@@ -19,6 +19,18 @@ func kernelS12x32AVX512(k int, a, b, c *float32, ldc int, alpha, beta float32)
 func kernelS12x32AVX512RowA(k int, a, b, c *float32, ldc int, alpha, beta float32, lda int)
 
 //go:noescape
+func kernelS8x32AVX512(k int, a, b, c *float32, ldc int, alpha, beta float32)
+
+//go:noescape
+func kernelS8x32AVX512RowA(k int, a, b, c *float32, ldc int, alpha, beta float32, lda int)
+
+//go:noescape
+func kernelS8x32AVX512RowB(k int, a, b, c *float32, ldc int, alpha, beta float32, ldb int)
+
+//go:noescape
+func kernelS8x32AVX512RowAB(k int, a, b, c *float32, ldc int, alpha, beta float32, lda, ldb int)
+
+//go:noescape
 func kernelD12x16AVX512(k int, a, b, c *float64, ldc int, alpha, beta float64)
 
 //go:noescape
@@ -63,10 +75,11 @@ func kernelD6x8AVX2RowAB(k int, a, b, c *float64, ldc int, alpha, beta float64, 
 func clockLoop(n int) int
 
 var (
-	avx512Kernel32 = kernel[float32]{name: "avx512-12x32", mr: 12, nr: 32, fn: kernelS12x32AVX512, fnRowA: kernelS12x32AVX512RowA, fnRowB: kernelS12x32AVX512RowB, fnRowAB: kernelS12x32AVX512RowAB, kc: 256, mc: 192}
-	avx512Kernel64 = kernel[float64]{name: "avx512-12x16", mr: 12, nr: 16, fn: kernelD12x16AVX512, fnRowA: kernelD12x16AVX512RowA, fnRowB: kernelD12x16AVX512RowB, fnRowAB: kernelD12x16AVX512RowAB, kc: 256, mc: 96}
-	avx2Kernel32   = kernel[float32]{name: "avx2-6x16", mr: 6, nr: 16, fn: kernelS6x16AVX2, fnRowA: kernelS6x16AVX2RowA, fnRowB: kernelS6x16AVX2RowB, fnRowAB: kernelS6x16AVX2RowAB, kc: 256, mc: 96}
-	avx2Kernel64   = kernel[float64]{name: "avx2-6x8", mr: 6, nr: 8, fn: kernelD6x8AVX2, fnRowA: kernelD6x8AVX2RowA, fnRowB: kernelD6x8AVX2RowB, fnRowAB: kernelD6x8AVX2RowAB, kc: 256, mc: 72}
+	avx512Kernel32   = kernel[float32]{name: "avx512-12x32", mr: 12, nr: 32, fn: kernelS12x32AVX512, fnRowA: kernelS12x32AVX512RowA, fnRowB: kernelS12x32AVX512RowB, fnRowAB: kernelS12x32AVX512RowAB, kc: 256, mc: 192}
+	avx512Kernel32x8 = kernel[float32]{name: "avx512-8x32", mr: 8, nr: 32, fn: kernelS8x32AVX512, fnRowA: kernelS8x32AVX512RowA, fnRowB: kernelS8x32AVX512RowB, fnRowAB: kernelS8x32AVX512RowAB, kc: 256, mc: 192}
+	avx512Kernel64   = kernel[float64]{name: "avx512-12x16", mr: 12, nr: 16, fn: kernelD12x16AVX512, fnRowA: kernelD12x16AVX512RowA, fnRowB: kernelD12x16AVX512RowB, fnRowAB: kernelD12x16AVX512RowAB, kc: 256, mc: 96}
+	avx2Kernel32     = kernel[float32]{name: "avx2-6x16", mr: 6, nr: 16, fn: kernelS6x16AVX2, fnRowA: kernelS6x16AVX2RowA, fnRowB: kernelS6x16AVX2RowB, fnRowAB: kernelS6x16AVX2RowAB, kc: 256, mc: 96}
+	avx2Kernel64     = kernel[float64]{name: "avx2-6x8", mr: 6, nr: 8, fn: kernelD6x8AVX2, fnRowA: kernelD6x8AVX2RowA, fnRowB: kernelD6x8AVX2RowB, fnRowAB: kernelD6x8AVX2RowAB, kc: 256, mc: 72}
 )
 
 // hasAVX512 and hasAVX2 report the CPU features the kernels need; the OS
@@ -81,7 +94,9 @@ var (
 func availableKernels32() []kernel[float32] {
 	var ks []kernel[float32]
 	if hasAVX512 {
-		ks = append(ks, sized(avx512Kernel32))
+		long, short := sized(avx512Kernel32), sized(avx512Kernel32x8)
+		long.short = &short
+		ks = append(ks, long, short)
 	}
 	if hasAVX2 {
 		ks = append(ks, sized(avx2Kernel32))
