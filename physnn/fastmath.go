@@ -125,6 +125,8 @@ func tanh32(x float32) float32 {
 // for ops without one.
 func fastUnary32(op unop, p float32, dst, x []float32) bool {
 	switch op {
+	case uReLU:
+		relu32(dst, x)
 	case uELU:
 		elu32s(dst, x, p)
 	case uELUDeriv:

@@ -566,6 +566,11 @@ func mulDerivLoop[T float](deriv unop, p T, dst, g, x []T) {
 			dst[i] = g[i] * (1 - y*y)
 		}
 		return
+	case uStep:
+		if d32, ok := any(dst).([]float32); ok {
+			mulStep32(d32, any(g).([]float32), any(x).([]float32))
+			return
+		}
 	case uELUDeriv:
 		if d32, ok := any(dst).([]float32); ok {
 			mulELUDeriv32(d32, any(g).([]float32), any(x).([]float32), any(p).(float32))

@@ -86,3 +86,36 @@ func mulSigmoidDeriv32(dst, g, y []float32) {
 		dst[i] = g[i] * (y[i] * (1 - y[i]))
 	}
 }
+
+// relu32 sets dst[i] = x[i] where x[i] > 0, else x[i]·0 (so NaN stays NaN).
+func relu32(dst, x []float32) {
+	x = x[:len(dst)]
+	i := vecLen(len(dst))
+	if i > 0 {
+		reluAVX2(dst[:i], x)
+	}
+	for ; i < len(dst); i++ {
+		if v := x[i]; v > 0 {
+			dst[i] = v
+		} else {
+			dst[i] = v * 0
+		}
+	}
+}
+
+// mulStep32 sets dst[i] = g[i]·(1 if x[i] > 0 else 0), the gradient g
+// through a ReLU of input x.
+func mulStep32(dst, g, x []float32) {
+	g, x = g[:len(dst)], x[:len(dst)]
+	i := vecLen(len(dst))
+	if i > 0 {
+		mulStepAVX2(dst[:i], g, x)
+	}
+	for ; i < len(dst); i++ {
+		var s float32
+		if x[i] > 0 {
+			s = 1
+		}
+		dst[i] = g[i] * s
+	}
+}

@@ -27,3 +27,9 @@ func mulSigmoidDerivAVX2(dst, g, y []float32)
 
 //go:noescape
 func axpyAVX2(dst, x []float32, a float32)
+
+//go:noescape
+func reluAVX2(dst, x []float32)
+
+//go:noescape
+func mulStepAVX2(dst, g, x []float32)

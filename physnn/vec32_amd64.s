@@ -162,3 +162,61 @@ axpyloop:
 axpydone:
 	VZEROUPPER
 	RET
+
+// func reluAVX2(dst, x []float32)
+//
+// dst[i] = x[i] where x[i] > 0, else x[i]·0 (0, -0, or NaN for NaN), as
+// the scalar ReLU loop.
+TEXT ·reluAVX2(SB), NOSPLIT, $0-48
+	MOVQ   dst_base+0(FP), DI
+	MOVQ   dst_len+8(FP), CX
+	MOVQ   x_base+24(FP), SI
+	VXORPS Y15, Y15, Y15
+	SHRQ   $3, CX
+	XORQ   AX, AX
+
+reluAVX2loop:
+	TESTQ     CX, CX
+	JZ        reluAVX2done
+	VMOVUPS   (SI)(AX*4), Y0
+	VCMPPS    $0x1e, Y15, Y0, Y1
+	VMULPS    Y15, Y0, Y2
+	VBLENDVPS Y1, Y0, Y2, Y2
+	VMOVUPS   Y2, (DI)(AX*4)
+	ADDQ      $8, AX
+	DECQ      CX
+	JMP       reluAVX2loop
+
+reluAVX2done:
+	VZEROUPPER
+	RET
+
+// func mulStepAVX2(dst, g, x []float32)
+//
+// dst[i] = g[i]·(1 if x[i] > 0 else 0): the gradient g through a ReLU of
+// input x.
+TEXT ·mulStepAVX2(SB), NOSPLIT, $0-72
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         g_base+24(FP), DX
+	MOVQ         x_base+48(FP), SI
+	VXORPS       Y15, Y15, Y15
+	VBROADCASTSS vecone<>(SB), Y14
+	SHRQ         $3, CX
+	XORQ         AX, AX
+
+mulStepAVX2loop:
+	TESTQ   CX, CX
+	JZ      mulStepAVX2done
+	VMOVUPS (SI)(AX*4), Y0
+	VCMPPS  $0x1e, Y15, Y0, Y1
+	VANDPS  Y14, Y1, Y1
+	VMULPS  (DX)(AX*4), Y1, Y1
+	VMOVUPS Y1, (DI)(AX*4)
+	ADDQ    $8, AX
+	DECQ    CX
+	JMP     mulStepAVX2loop
+
+mulStepAVX2done:
+	VZEROUPPER
+	RET

@@ -11,3 +11,5 @@ func addInPlaceAVX2(dst, x []float32)         {}
 func scaleToAVX2(dst, x []float32, a float32) {}
 func mulSigmoidDerivAVX2(dst, g, y []float32) {}
 func axpyAVX2(dst, x []float32, a float32)    {}
+func reluAVX2(dst, x []float32)               {}
+func mulStepAVX2(dst, g, x []float32)         {}

@@ -55,3 +55,32 @@ func TestVec32(t *testing.T) {
 		}
 	})
 }
+
+// TestReLUVector checks the AVX2 ReLU and its gradient against the scalar
+// loops, bit for bit, on signs, zeros of both signs, infinities and NaN.
+func TestReLUVector(t *testing.T) {
+	x := NewRNG(9).Normal(0, 1, 1003).Data()
+	g := NewRNG(10).Normal(0, 1, 1003).Data()
+	x[1], x[2], x[3], x[4] = float32(math.NaN()), float32(math.Copysign(0, -1)), 0, float32(math.Inf(-1))
+	g[5], g[6] = float32(math.Inf(1)), float32(math.NaN())
+	got, grad := make([]float32, len(x)), make([]float32, len(x))
+	relu32(got, x)
+	mulStep32(grad, g, x)
+	for i, v := range x {
+		want := v * 0
+		if v > 0 {
+			want = v
+		}
+		var s float32
+		if v > 0 {
+			s = 1
+		}
+		wantG := g[i] * s
+		if math.Float32bits(got[i]) != math.Float32bits(want) && !(got[i] != got[i] && want != want) {
+			t.Fatalf("relu(%v) = %v, want %v", v, got[i], want)
+		}
+		if math.Float32bits(grad[i]) != math.Float32bits(wantG) && !(grad[i] != grad[i] && wantG != wantG) {
+			t.Fatalf("relu gradient at x = %v, g = %v: %v, want %v", v, g[i], grad[i], wantG)
+		}
+	}
+}
