@@ -64,6 +64,7 @@ type opArgs struct {
 	i, j int     // integers: an axis, a range
 	u    unop    // a derivative kernel
 	flag bool
+	aux  *Tensor // a tensor the forward pass made for the backward one (a mask)
 }
 
 // ret1, ret2 and ret3 return a vjp's gradients in the node's own slice.

@@ -37,10 +37,11 @@ func Dropout(x *Tensor, p float32, rng *RNG, training bool) *Tensor {
 
 func dropout[T float](x *Tensor, p float32, rng *RNG) *Tensor {
 	xs := dtypeValues[T](x)
-	out := x.ws.alloc(x.dt, x.shape)
+	out := x.ws.allocOverwrite(x.dt, x.shape)
 	y := elems[T](out.st)
 	// The mask holds 0 or 1/(1-p), so forward and backward are one multiply.
-	mask := elems[T](x.ws.alloc(x.dt, x.shape).st)
+	maskT := x.ws.allocOverwrite(x.dt, x.shape)
+	mask := elems[T](maskT.st)
 	var keep T
 	if p < 1 {
 		keep = T(1 / (1 - float64(p)))
@@ -49,14 +50,12 @@ func dropout[T float](x *Tensor, p float32, rng *RNG) *Tensor {
 		if rng.Float32() >= p {
 			mask[i] = keep
 			y[i] = v * keep
+		} else {
+			mask[i], y[i] = 0, 0
 		}
 	}
-	return record(out, "dropout", []*Tensor{x}, func(grad *Tensor) []*Tensor {
-		dx := wsOf(grad, x).alloc(x.dt, x.shape)
-		d := elems[T](dx.st)
-		for i, g := range dtypeValues[T](grad) {
-			d[i] = g * mask[i]
-		}
-		return []*Tensor{dx}
-	})
+	return recordVJP(out, "dropout", []*Tensor{x}, dropoutVJP, opArgs{aux: maskT})
 }
+
+// dropoutVJP multiplies the gradient by the forward pass's mask.
+func dropoutVJP(n *node, g *Tensor) []*Tensor { return n.ret1(mul(g, n.args.aux)) }
