@@ -25,21 +25,16 @@ func MaxPool2D(x *Tensor, k, stride int) *Tensor {
 		return errTensor(err)
 	}
 	if x.dt == f64 {
-		return maxPool2d[float64](x, g)
+		return maxPool2d[float64](x, g, k, stride)
 	}
-	return maxPool2d[float32](x, g)
+	return maxPool2d[float32](x, g, k, stride)
 }
 
-func maxPool2d[T float](x *Tensor, g conv.Geom) *Tensor {
+func maxPool2d[T float](x *Tensor, g conv.Geom, k, stride int) *Tensor {
 	n := x.shape[0]
-	xs := dtypeValues[T](x)
-	out := x.ws.alloc(x.dt, []int{n, g.C, g.OH, g.OW})
-	conv.MaxPoolForward(&g, n, xs, elems[T](out.st))
-	return record(out, "maxpool2d", []*Tensor{x}, func(grad *Tensor) []*Tensor {
-		dx := wsOf(grad, x).alloc(x.dt, x.shape)
-		conv.MaxPoolBackward(&g, n, xs, dtypeValues[T](grad), elems[T](dx.st))
-		return []*Tensor{dx}
-	})
+	out := x.ws.allocOverwrite(x.dt, []int{n, g.C, g.OH, g.OW})
+	conv.MaxPoolForward(&g, n, dtypeValues[T](x), elems[T](out.st))
+	return recordVJP(out, "maxpool2d", []*Tensor{x}, poolVJP, opArgs{i: k, j: stride, flag: true})
 }
 
 // AvgPool2D returns the mean over every k×k window of x, shaped
@@ -52,20 +47,42 @@ func AvgPool2D(x *Tensor, k, stride int) *Tensor {
 		return errTensor(err)
 	}
 	if x.dt == f64 {
-		return avgPool2d[float64](x, g)
+		return avgPool2d[float64](x, g, k, stride)
 	}
-	return avgPool2d[float32](x, g)
+	return avgPool2d[float32](x, g, k, stride)
 }
 
-func avgPool2d[T float](x *Tensor, g conv.Geom) *Tensor {
+func avgPool2d[T float](x *Tensor, g conv.Geom, k, stride int) *Tensor {
 	n := x.shape[0]
 	out := x.ws.alloc(x.dt, []int{n, g.C, g.OH, g.OW})
 	conv.AvgPoolForward(&g, n, dtypeValues[T](x), elems[T](out.st))
-	return record(out, "avgpool2d", []*Tensor{x}, func(grad *Tensor) []*Tensor {
-		dx := wsOf(grad, x).alloc(x.dt, x.shape)
-		conv.AvgPoolBackward(&g, n, dtypeValues[T](grad), elems[T](dx.st))
-		return []*Tensor{dx}
-	})
+	return recordVJP(out, "avgpool2d", []*Tensor{x}, poolVJP, opArgs{i: k, j: stride})
+}
+
+// poolVJP is the gradient of a max pool (args.flag) or average pool of
+// window args.i and stride args.j.
+func poolVJP(nd *node, grad *Tensor) []*Tensor {
+	x := nd.inputs[0]
+	g, err := poolGeom(nd.op, x, nd.args.i, nd.args.j)
+	if err != nil {
+		return nd.ret1(errTensor(err))
+	}
+	if x.dt == f64 {
+		return nd.ret1(poolBackward[float64](&g, nd.args.flag, x, grad))
+	}
+	return nd.ret1(poolBackward[float32](&g, nd.args.flag, x, grad))
+}
+
+func poolBackward[T float](g *conv.Geom, isMax bool, x, grad *Tensor) *Tensor {
+	n := x.shape[0]
+	if isMax {
+		dx := wsOf(grad, x).allocOverwrite(x.dt, x.shape) // cleared by MaxPoolBackward
+		conv.MaxPoolBackward(g, n, dtypeValues[T](x), dtypeValues[T](grad), elems[T](dx.st))
+		return dx
+	}
+	dx := wsOf(grad, x).alloc(x.dt, x.shape)
+	conv.AvgPoolBackward(g, n, dtypeValues[T](grad), elems[T](dx.st))
+	return dx
 }
 
 // poolGeom validates a pooling op's input and window.

@@ -9,7 +9,7 @@
 // path users take, and counts one b.N iteration per optimizer step, so
 // -benchmem's allocs/op is the steady-state allocation count of a training
 // step. bench/pytorch/train_bench.py runs the same networks, batch sizes and
-// optimizer in PyTorch; bench/train_compare.sh runs both and prints the
+// optimizer in PyTorch; bench/train_compare.py runs both and prints the
 // ratio physnn/PyTorch (make bench-train).
 //
 // The networks:
