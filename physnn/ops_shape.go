@@ -5,9 +5,18 @@ import "slices"
 // Shape ops. Reshape (of a contiguous tensor), Transpose and Slice return
 // views sharing the input's storage; Gather and Concat copy.
 
-// resolveShape fills in a single -1 dimension so the size matches n.
-func resolveShape(op string, from, shape []int) ([]int, error) {
-	out := cloneInts(shape)
+// resolveShapeInto fills in a single -1 dimension so the size matches
+// numel(from).
+//
+// The result is written into buf when it has room (a caller's stack
+// array), else into a new slice.
+func resolveShapeInto(buf []int, op string, from, shape []int) ([]int, error) {
+	var out []int
+	if len(shape) <= cap(buf) {
+		out = append(buf[:0], shape...)
+	} else {
+		out = cloneInts(shape)
+	}
 	infer := -1
 	known := 1
 	for i, d := range out {
@@ -50,15 +59,16 @@ func (x *Tensor) Reshape(shape ...int) (result *Tensor) {
 	if err := x.check(); err != nil {
 		return errTensor(err)
 	}
-	s, err := resolveShape("reshape", x.shape, shape)
+	var buf [8]int
+	s, err := resolveShapeInto(buf[:0], "reshape", x.shape, shape)
 	if err != nil {
 		return errTensor(err)
 	}
-	y := reshape(x, s)
-	return record(y, "reshape", []*Tensor{x}, func(g *Tensor) []*Tensor {
-		return []*Tensor{reshape(g, x.shape)}
-	})
+	return recordVJP(reshape(x, s), "reshape", []*Tensor{x}, reshapeVJP, opArgs{})
 }
+
+// reshapeVJP gives the gradient the input's shape back.
+func reshapeVJP(n *node, g *Tensor) []*Tensor { return n.ret1(reshape(g, n.inputs[0].shape)) }
 
 // permute returns a view of t with dimensions reordered by perm.
 func permute(t *Tensor, perm []int) *Tensor { return permuteIn(t.ws, t, perm) }

@@ -33,12 +33,14 @@ func (x *Tensor) Softmax(axis int) (result *Tensor) {
 	if err != nil {
 		return errTensor(err)
 	}
-	y := unary(uExp, logSoftmax(x, a), 0)
-	return record(y, "softmax", []*Tensor{x}, func(g *Tensor) []*Tensor {
-		// dx = y ⊙ (g - Σ_axis g⊙y)
-		gy := mul(g, y)
-		return []*Tensor{sub(gy, mul(y, reduce(gy, []int{a}, false)))}
-	})
+	return recordVJP(unary(uExp, logSoftmax(x, a), 0), "softmax", []*Tensor{x}, softmaxVJP, opArgs{i: a})
+}
+
+// softmaxVJP is dx = y ⊙ (g - Σ_axis g⊙y) for the softmax y along args.i.
+func softmaxVJP(n *node, g *Tensor) []*Tensor {
+	y := n.out
+	gy := mul(g, y)
+	return n.ret1(sub(gy, mul(y, reduce(gy, []int{n.args.i}, false))))
 }
 
 // LogSoftmax returns x - log Σ e^x along axis (negative counts from the
@@ -50,9 +52,10 @@ func (x *Tensor) LogSoftmax(axis int) (result *Tensor) {
 	if err != nil {
 		return errTensor(err)
 	}
-	y := logSoftmax(x, a)
-	return record(y, "log_softmax", []*Tensor{x}, func(g *Tensor) []*Tensor {
-		// dx = g - softmax(x) ⊙ Σ_axis g
-		return []*Tensor{sub(g, mul(unary(uExp, y, 0), reduce(g, []int{a}, false)))}
-	})
+	return recordVJP(logSoftmax(x, a), "log_softmax", []*Tensor{x}, logSoftmaxVJP, opArgs{i: a})
+}
+
+// logSoftmaxVJP is dx = g - softmax(x) ⊙ Σ_axis g along args.i.
+func logSoftmaxVJP(n *node, g *Tensor) []*Tensor {
+	return n.ret1(sub(g, mul(unary(uExp, n.out, 0), reduce(g, []int{n.args.i}, false))))
 }

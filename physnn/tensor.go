@@ -347,6 +347,22 @@ func (t *Tensor) Shape() []int {
 	return append([]int{}, t.shape...)
 }
 
+// Dim returns the size of dimension i, counting from the end for negative
+// i (-1 is the last), and 0 for a dimension the tensor does not have or a
+// tensor holding an error. Unlike Shape it allocates nothing.
+func (t *Tensor) Dim(i int) int {
+	if t.check() != nil {
+		return 0
+	}
+	if i < 0 {
+		i += len(t.shape)
+	}
+	if i < 0 || i >= len(t.shape) {
+		return 0
+	}
+	return t.shape[i]
+}
+
 // Dims returns the number of dimensions (0 for a scalar).
 func (t *Tensor) Dims() int {
 	if t.check() != nil {

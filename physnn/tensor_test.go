@@ -284,3 +284,15 @@ func TestConcurrentBackwardSharedParameters(t *testing.T) {
 	want := float64(steps * (1 + 2 + 3 + 4))
 	physnntest.AllClose(t, w.Grad().Float64(), []float64{want, want, want}, 0, 0)
 }
+
+func TestDim(t *testing.T) {
+	x := physnn.Zeros(2, 3, 4)
+	for _, c := range []struct{ i, want int }{{0, 2}, {1, 3}, {2, 4}, {-1, 4}, {-3, 2}, {3, 0}, {-4, 0}} {
+		if got := x.Dim(c.i); got != c.want {
+			t.Errorf("Dim(%d) = %d, want %d", c.i, got, c.want)
+		}
+	}
+	if physnn.Scalar(1).Dim(0) != 0 || (*physnn.Tensor)(nil).Dim(0) != 0 {
+		t.Error("Dim of a scalar or a nil tensor is not 0")
+	}
+}

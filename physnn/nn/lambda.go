@@ -89,7 +89,7 @@ func Flatten() *Lambda {
 		if x.Dims() < 1 {
 			return errorTensor(fmt.Errorf("nn: flatten needs a batch dimension, got a scalar"))
 		}
-		b := x.Shape()[0]
+		b := x.Dim(0)
 		if b == 0 {
 			return x.Reshape(0, 0)
 		}
