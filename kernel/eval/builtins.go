@@ -32,6 +32,8 @@ const (
 	goRecover  = "__gophysRecov"  // the recovered value inside a rewritten go statement
 	stdinName  = "Stdin"          // builtins symbol standing in for os.Stdin
 	goPanicFn  = "GoroutinePanic" // builtins symbol that reports a goroutine's panic
+	nilTemp    = "__gophysNil"    // prefix of the typed nil of a rewritten multiple assignment
+	loopCopy   = "__gophysLoop"   // prefix of a loop variable's per-iteration copy
 )
 
 // prelude is evaluated once in every fresh interpreter. The generic fallbacks

@@ -306,7 +306,9 @@ func (rw *rewriter) hidden(prefix string) string {
 
 // rewriteBlock rewrites every statement list under root in place.
 func (rw *rewriter) rewrite(root ast.Node) {
-	// Expressions first: they are mutated in place.
+	// Loops first, while range-over-int loops are still range statements.
+	rw.rewriteLoopVars(root)
+	// Expressions next: they are mutated in place.
 	ast.Inspect(root, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.CallExpr:
@@ -408,6 +410,10 @@ func (rw *rewriter) rewriteList(list []ast.Stmt) []ast.Stmt {
 		case *ast.GoStmt:
 			if !rw.wrapped[s] {
 				list[i] = rw.rewriteGo(s)
+			}
+		case *ast.AssignStmt:
+			if b := rw.rewriteNilTuple(s); b != nil {
+				list[i] = b
 			}
 		}
 	}
