@@ -82,11 +82,26 @@ func Forward[T Float](g *Geom, n int, x, w, bias, y []T, ws *Workspace[T]) error
 	rows, cols := g.colRows(), g.colCols()
 	in, out := g.InSize(), g.OutSize()
 	p, chunk := plan(g, n, ws)
+	// The bias rides along in the GEMM: W gets the bias as an extra
+	// column and the patch matrix an extra row of ones, which costs one
+	// more k step instead of a pass over y (on the jet CNN's first layer,
+	// with 128 k steps, the pass took ~15% of the forward time).
+	wk, depth := w, rows
+	fused := bias != nil && !g.identityCol()
+	if fused {
+		depth = rows + 1
+		wk = ws.filterBuf(g.K * depth)
+		for k := 0; k < g.K; k++ {
+			copy(wk[k*depth:k*depth+rows], w[k*rows:(k+1)*rows])
+			wk[k*depth+rows] = bias[k]
+		}
+	}
 	parallelBatch(n, p, func(worker, lo, hi int) {
 		if chunk == 1 {
 			var col []T
 			if !g.identityCol() {
-				col = ws.colBuf(worker, rows*cols)
+				col = ws.colBuf(worker, depth*cols)
+				ones(col[rows*cols:])
 			}
 			for i := lo; i < hi; i++ {
 				if ws.stopped(worker) {
@@ -98,15 +113,15 @@ func Forward[T Float](g *Geom, n int, x, w, bias, y []T, ws *Workspace[T]) error
 					Im2Col(g, xi, col)
 					c = col
 				}
-				// y_i [K, OH·OW] = W [K, C·KH·KW] · col [C·KH·KW, OH·OW]
-				matmul(p > 1, false, false, g.K, cols, rows, 1, w, rows, c, cols, 0, yi, cols)
-				if bias != nil {
+				// y_i [K, OH·OW] = W [K, C·KH·KW(+1)] · col [C·KH·KW(+1), OH·OW]
+				matmul(p > 1, false, false, g.K, cols, depth, 1, wk, depth, c, cols, 0, yi, cols)
+				if bias != nil && !fused {
 					addChannelBias(yi, bias, cols)
 				}
 			}
 			return
 		}
-		col := ws.colBuf(worker, rows*chunk*cols)
+		col := ws.colBuf(worker, depth*chunk*cols)
 		ym := ws.matBuf(worker, g.K*chunk*cols)
 		for i := lo; i < hi; i += chunk {
 			if ws.stopped(worker) {
@@ -117,12 +132,26 @@ func Forward[T Float](g *Geom, n int, x, w, bias, y []T, ws *Workspace[T]) error
 			for j := 0; j < m; j++ {
 				im2colLD(g, x[(i+j)*in:], col[j*cols:], ld)
 			}
-			// Y [K, m·OH·OW] = W [K, C·KH·KW] · col [C·KH·KW, m·OH·OW]
-			matmul(p > 1, false, false, g.K, ld, rows, 1, w, rows, col, ld, 0, ym, ld)
-			scatterChannels(ym, i, m, g.K, cols, y, bias)
+			if fused {
+				ones(col[rows*ld : (rows+1)*ld])
+			}
+			// Y [K, m·OH·OW] = W [K, C·KH·KW(+1)] · col [C·KH·KW(+1), m·OH·OW]
+			matmul(p > 1, false, false, g.K, ld, depth, 1, wk, depth, col, ld, 0, ym, ld)
+			if fused {
+				scatterChannels(ym, i, m, g.K, cols, y, nil)
+			} else {
+				scatterChannels(ym, i, m, g.K, cols, y, bias)
+			}
 		}
 	})
 	return ws.firstErr()
+}
+
+// ones sets every value of s to 1.
+func ones[T Float](s []T) {
+	for i := range s {
+		s[i] = 1
+	}
 }
 
 // BackwardData computes the gradient of a convolution with respect to its

@@ -16,9 +16,12 @@
 // S. Puri, P. Simard, "High performance convolutional neural networks for
 // document processing", 2006): the input patch under every output pixel
 // becomes one column of a [C·KH·KW, OH·OW] matrix, so the whole convolution
-// is the product of the [K, C·KH·KW] filter matrix with it. Small images are
+// is the product of the [K, C·KH·KW] filter matrix with it; the bias rides
+// along as an extra filter column times a row of ones. Small images are
 // batched: the patch matrices of a chunk of images sit side by side, so one
-// GEMM serves the chunk (see minChunkCols in conv.go). The
+// GEMM serves the chunk (see minChunkCols in conv.go), but a chunk's patch
+// matrix stays within 128 Ki values so it is still in L2 when the GEMM
+// reads it (see maxChunkElems). The
 // backward passes are the matching products: the data gradient is col2im of
 // Wᵀ·dY and the filter gradient is dY·colᵀ summed over the batch. A
 // transposed convolution is the adjoint of a convolution, so it reuses the
@@ -36,7 +39,8 @@
 //
 // Batch items are independent, so a kernel splits the batch over up to
 // GOMAXPROCS goroutines when the batch has at least two items and the work
-// is large enough to pay for the goroutines. Each worker has its own scratch
+// is large enough to pay for the goroutines; the GEMMs inside the workers
+// then stay on their goroutine. Each worker has its own scratch
 // space in the workspace; a Workspace must not be used by two calls at once.
 //
 // # Errors

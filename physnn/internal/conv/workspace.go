@@ -22,6 +22,7 @@ type Workspace[T Float] struct {
 	col     [][]T   // per worker: the im2col matrix of one chunk of images
 	mat     [][]T   // per worker: a chunk's output or output gradient as one [K, chunk·OH·OW] matrix
 	partial [][]T   // per worker: a partial filter gradient
+	filter  []T     // shared: the filter matrix with the bias as an extra column
 }
 
 // reserve makes room for p workers' buffers. Kernels call it before
@@ -69,6 +70,15 @@ func (ws *Workspace[T]) firstErr() error {
 // matBuf returns worker i's output-matrix buffer of at least size values.
 func (ws *Workspace[T]) matBuf(i, size int) []T {
 	return grow(&ws.mat, i, size)
+}
+
+// filterBuf returns the shared buffer for the bias-augmented filter matrix,
+// of at least size values.
+func (ws *Workspace[T]) filterBuf(size int) []T {
+	if cap(ws.filter) < size {
+		ws.filter = make([]T, size)
+	}
+	return ws.filter[:size]
 }
 
 // colBuf returns worker i's im2col buffer of at least size values.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -32,7 +33,7 @@ func BenchmarkGEMMTable(b *testing.B) {
 		b.Skip("set PHYSNN_GEMM_TABLE=1 (make bench) to print the GEMM table")
 	}
 	var out strings.Builder
-	fmt.Fprintf(&out, "\nGEMM C = A·B (square, row-major, NN), best of 5 batches ≥ 50 ms\n")
+	fmt.Fprintf(&out, "\nGEMM C = A·B (square, row-major, NN), best of %d batches ≥ 50 ms, the implementations' batches interleaved\n", tableBatches)
 	fmt.Fprintf(&out, "CPU: physnn kernels %s / %s, GOMAXPROCS %d, measured clock %.2f GHz\n",
 		kernel32.name, kernel64.name, runtime.GOMAXPROCS(0), clockHz()/1e9)
 	fmt.Fprintf(&out, "peak: %.0f GFLOP/s float32, %.0f GFLOP/s float64 (2 FMA pipes × vector width × clock × cores)\n",
@@ -42,34 +43,41 @@ func BenchmarkGEMMTable(b *testing.B) {
 	} else {
 		fmt.Fprintf(&out, "OpenBLAS: not built (make bench BENCH_OPENBLAS=1 needs cgo and libopenblas-dev)\n")
 	}
-	fmt.Fprintf(&out, "\n| type    |    n | physnn GF/s (%%peak) | gonum GF/s (%%peak) | OpenBLAS GF/s (%%peak) | physnn/OpenBLAS |\n")
-	fmt.Fprintf(&out, "|---------|------|---------------------|--------------------|-----------------------|-----------------|\n")
+	fmt.Fprintf(&out, "physnn/OpenBLAS: ratio of the best batches, then the median of the per-round ratios\n")
+	fmt.Fprintf(&out, "\n| type    |    n | physnn GF/s (%%peak) | gonum GF/s (%%peak) | OpenBLAS GF/s (%%peak) | physnn/OpenBLAS best, median |\n")
+	fmt.Fprintf(&out, "|---------|------|---------------------|--------------------|-----------------------|------------------------------|\n")
 	for _, double := range []bool{false, true} {
 		for _, n := range []int{64, 256, 1024} {
 			physnn, gonumImpl, openblas := gemmRunners(double, n)
-			cell := func(run func()) (string, float64) {
-				if run == nil {
+			rates := interleavedGFlops(n, physnn, gonumImpl, openblas)
+			cell := func(gfs []float64) (string, float64) {
+				if gfs == nil {
 					return "not built", 0
 				}
-				gf := bestGFlops(n, run)
+				gf := slices.Max(gfs)
 				pct := "?"
 				if peak := peakFlops(double); peak > 0 {
 					pct = fmt.Sprintf("%.0f%%", 100*gf*1e9/peak)
 				}
 				return fmt.Sprintf("%7.1f (%s)", gf, pct), gf
 			}
-			pCell, pGF := cell(physnn)
-			gCell, _ := cell(gonumImpl)
-			oCell, oGF := cell(openblas)
+			pCell, pGF := cell(rates[0])
+			gCell, _ := cell(rates[1])
+			oCell, oGF := cell(rates[2])
 			ratio := "-"
 			if oGF > 0 {
-				ratio = fmt.Sprintf("%.2f", pGF/oGF)
+				perRound := make([]float64, len(rates[0]))
+				for i := range perRound {
+					perRound[i] = rates[0][i] / rates[2][i]
+				}
+				slices.Sort(perRound)
+				ratio = fmt.Sprintf("%.2f, %.2f", pGF/oGF, perRound[len(perRound)/2])
 			}
 			typ := "float32"
 			if double {
 				typ = "float64"
 			}
-			fmt.Fprintf(&out, "| %-7s | %4d | %19s | %18s | %21s | %15s |\n", typ, n, pCell, gCell, oCell, ratio)
+			fmt.Fprintf(&out, "| %-7s | %4d | %19s | %18s | %21s | %28s |\n", typ, n, pCell, gCell, oCell, ratio)
 		}
 	}
 	// Straight to stdout: b.Log would indent and prefix every line.
@@ -109,21 +117,36 @@ func benchOperands[T float32 | float64](n int) (a, b, c []T) {
 	return a, b, c
 }
 
-// bestGFlops runs one warm-up product, then times five batches of at least
-// 50 ms and returns the best batch's GFLOP/s.
-func bestGFlops(n int, run func()) float64 {
-	const batches, minBatch = 5, 50 * time.Millisecond
-	run()
-	best := 0.0
-	for range batches {
-		calls := 0
-		start := time.Now()
-		for time.Since(start) < minBatch {
+// tableBatches is the number of timed batches per implementation.
+const tableBatches = 7
+
+// interleavedGFlops runs one warm-up product per implementation, then
+// tableBatches rounds in which each implementation times one batch of at
+// least 50 ms, and returns every batch's GFLOP/s per implementation (nil
+// for a nil run). Interleaving the batches gives the implementations the
+// same share of whatever else the machine is doing.
+func interleavedGFlops(n int, runs ...func()) [][]float64 {
+	const minBatch = 50 * time.Millisecond
+	rates := make([][]float64, len(runs))
+	for _, run := range runs {
+		if run != nil {
 			run()
-			calls++
 		}
-		gf := 2 * float64(n) * float64(n) * float64(n) * float64(calls) / time.Since(start).Seconds() / 1e9
-		best = max(best, gf)
 	}
-	return best
+	for range tableBatches {
+		for i, run := range runs {
+			if run == nil {
+				continue
+			}
+			calls := 0
+			start := time.Now()
+			for time.Since(start) < minBatch {
+				run()
+				calls++
+			}
+			gf := 2 * float64(n) * float64(n) * float64(n) * float64(calls) / time.Since(start).Seconds() / 1e9
+			rates[i] = append(rates[i], gf)
+		}
+	}
+	return rates
 }
