@@ -55,7 +55,7 @@
 // (payload, HTML, SVG, JSON encoding; about 17 kB) about 0.23 ms, so the
 // display adds well under 1% to any training step longer than 50 µs.
 // BenchmarkFitProgressOverhead trains a small MLP with and without the
-// default display side by side: 0.1–1.4 % more CPU time (five runs) on
+// default display side by side: 0.1–1.4 % more CPU time (four runs) on
 // 4,096-step fits of about 160 ms CPU with about five displays each, below
 // the 2 % target; measured on a shared, loaded machine, whose wall times
 // (quartiles of the per-pair ratio ±10–30 %) are too noisy to resolve it.

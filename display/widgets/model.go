@@ -331,14 +331,19 @@ func (m *model) close() error {
 }
 
 // mimeBundle is the display of the widget's view, with a text fallback in
-// the style of ipywidgets' repr.
+// the style of ipywidgets' repr and, where the widget shows something, a
+// static HTML snapshot of its state (see staticHTML).
 func (m *model) mimeBundle() map[string]any {
-	return map[string]any{
+	b := map[string]any{
 		"text/plain": m.repr(),
 		widgetViewMIME: map[string]any{
 			"version_major": viewVersionMajor, "version_minor": viewVersionMinor, "model_id": m.id,
 		},
 	}
+	if h := m.staticHTML(); h != "" {
+		b["text/html"] = h
+	}
+	return b
 }
 
 func (m *model) repr() string {

@@ -218,6 +218,9 @@ async function checkWidgets(page) {
   await img.waitFor();
   const srcBefore = await img.getAttribute('src');
   check(srcBefore?.startsWith('data:image/png'), 'Interact shows its plot as a PNG <img> in an Output widget');
+  // The widgets' static text/html snapshot (for reports) must not show in Lab beside the live widgets.
+  const statics = await page.$$eval('.jp-NotebookPanel .gophys-widget-box', es => es.length);
+  check(statics === 0, `Lab renders the widgets, not their static HTML fallback (${statics} fallbacks shown)`);
   const readout = box.locator('.widget-readout').first();
   const before = (await readout.textContent())?.trim();
 
