@@ -22,7 +22,9 @@
 // and, where ipywidgets has one, a style model as "IPY_MODEL_<id>", opened
 // just before it. A widget is shown by Display, or by being a cell's final
 // value, as display_data of type application/vnd.jupyter.widget-view+json
-// with a text/plain fallback.
+// with a text/plain fallback and a static text/html snapshot of its state
+// (control values, an Output's contents with plots as images), which
+// JupyterLab's widget manager outranks and HTML reports show.
 //
 // From the frontend the package handles update (the new values are checked,
 // echoed back as echo_update as protocol 2.1.0 asks, stored, and then the
