@@ -11,7 +11,39 @@ import (
 type CollisionConfig struct {
 	Samples int     // number of samples; must be positive
 	Noise   float64 // Gaussian noise on observations, questions and answers; zero means 0.01, negative none
-	Seed    uint64
+	// The rotating body's incoming angular velocity ω is uniform on
+	// [OmegaMin, OmegaMax]; both zero means the paper's [1, 3].
+	OmegaMin, OmegaMax float64
+	// The free body's incoming x velocity is uniform on [VxMin, VxMax];
+	// both zero means the paper's [1, 2]. VxMin must be positive, so that
+	// the body, starting at x0 < 0, reaches the collision point.
+	VxMin, VxMax float64
+	Seed         uint64
+}
+
+func (c *CollisionConfig) defaults() error {
+	if c.Samples <= 0 {
+		return fmt.Errorf("sim: collision: Samples must be positive, got %d", c.Samples)
+	}
+	switch {
+	case c.Noise == 0:
+		c.Noise = 0.01
+	case c.Noise < 0:
+		c.Noise = 0
+	}
+	if c.OmegaMin == 0 && c.OmegaMax == 0 {
+		c.OmegaMin, c.OmegaMax = 1, 3
+	}
+	if c.VxMin == 0 && c.VxMax == 0 {
+		c.VxMin, c.VxMax = 1, 2
+	}
+	switch {
+	case c.OmegaMax < c.OmegaMin:
+		return fmt.Errorf("sim: collision: bad angular-velocity range [%g, %g]", c.OmegaMin, c.OmegaMax)
+	case c.VxMin <= 0 || c.VxMax < c.VxMin:
+		return fmt.Errorf("sim: collision: bad incoming x-velocity range [%g, %g] (must be positive)", c.VxMin, c.VxMax)
+	}
+	return nil
 }
 
 // CollisionAngularMomentum returns the total angular momentum about the
@@ -26,7 +58,9 @@ func CollisionAngularMomentum(omegaIn, vxIn float64) float64 { return omegaIn - 
 // α(t) = α0 + ω t; body B (unit mass) flies freely and the two meet at
 // (0, 1) at t_col. Afterwards B flies with a random velocity (vx', vy') and
 // A rotates with ω' = L + vx' so that the total angular momentum
-// L = ω − vx is conserved.
+// L = ω − vx is conserved. The incoming ω and vx are uniform on the
+// config's ranges (the paper's [1, 3] and [1, 2] by default), vy on
+// [−1, 1], B's start x0 on [−3, −1], and vx', vy' on [−2, 2].
 //
 // The observation (30 numbers) is, at 5 times in [0, t_col] (the first is
 // 0), (x, y, t) of B and (cos α, sin α, t) of A. The question (16 numbers)
@@ -34,16 +68,10 @@ func CollisionAngularMomentum(omegaIn, vxIn float64) float64 { return omegaIn - 
 // collision, and a prediction time t_p ∈ [0, 4]. The answer is A's
 // (cos, sin) at t_p after the collision. Params are (L, omega_in, vx_in).
 func Collision(cfg CollisionConfig) (*Data, error) {
-	if cfg.Samples <= 0 {
-		return nil, fmt.Errorf("sim: collision: Samples must be positive, got %d", cfg.Samples)
+	if err := cfg.defaults(); err != nil {
+		return nil, err
 	}
 	noise := cfg.Noise
-	switch {
-	case noise == 0:
-		noise = 0.01
-	case noise < 0:
-		noise = 0
-	}
 	rng := physnn.NewRNG(cfg.Seed)
 	u := func(lo, hi float64) float64 { return lo + (hi-lo)*rng.Float64() }
 	jitter := func() float64 { return noise * rng.NormFloat64() }
@@ -54,7 +82,7 @@ func Collision(cfg CollisionConfig) (*Data, error) {
 	ans := make([]float32, n*2)
 	params := make([][]float64, n)
 	for i := range n {
-		vx, vy, omega, x0 := u(1, 2), u(-1, 1), u(1, 3), u(-3, -1)
+		vx, vy, omega, x0 := u(cfg.VxMin, cfg.VxMax), u(-1, 1), u(cfg.OmegaMin, cfg.OmegaMax), u(-3, -1)
 		tCol := -x0 / vx
 		y0 := 1 - tCol*vy
 		alpha0 := math.Pi/2 - tCol*omega

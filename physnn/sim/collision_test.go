@@ -2,6 +2,7 @@ package sim
 
 import (
 	"math"
+	"slices"
 	"testing"
 )
 
@@ -88,4 +89,40 @@ func angleDiff(a, b float64) float64 {
 		d += 2 * math.Pi
 	}
 	return d
+}
+
+// TestCollisionRanges checks that the incoming-velocity ranges are honoured,
+// that L stays ω − vx, and that the defaults are the paper's ranges drawn in
+// the same order (the default data set does not change when the ranges are
+// spelled out).
+func TestCollisionRanges(t *testing.T) {
+	cfg := CollisionConfig{Samples: 500, Seed: 3, OmegaMin: -1, OmegaMax: 0.5, VxMin: 0.5, VxMax: 3}
+	d, err := Collision(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range d.Params {
+		l, omega, vx := p[0], p[1], p[2]
+		if omega < cfg.OmegaMin || omega > cfg.OmegaMax || vx < cfg.VxMin || vx > cfg.VxMax {
+			t.Fatalf("sample %d: ω %g, vx %g outside [%g, %g] × [%g, %g]", i, omega, vx,
+				cfg.OmegaMin, cfg.OmegaMax, cfg.VxMin, cfg.VxMax)
+		}
+		if l != CollisionAngularMomentum(omega, vx) {
+			t.Fatalf("sample %d: L %g, want ω − vx = %g", i, l, omega-vx)
+		}
+	}
+	def, _ := Collision(CollisionConfig{Samples: 50, Seed: 3})
+	explicit, _ := Collision(CollisionConfig{Samples: 50, Seed: 3, OmegaMin: 1, OmegaMax: 3, VxMin: 1, VxMax: 2})
+	if !slices.Equal(def.Answers.Values(), explicit.Answers.Values()) || !slices.Equal(def.Observations.Values(), explicit.Observations.Values()) {
+		t.Error("the default ranges differ from the paper's [1, 3] × [1, 2]")
+	}
+	for _, bad := range []CollisionConfig{
+		{Samples: 10, OmegaMin: 3, OmegaMax: 1},
+		{Samples: 10, VxMin: -1, VxMax: 1},
+		{Samples: 10, VxMin: 2, VxMax: 1},
+	} {
+		if _, err := Collision(bad); err == nil {
+			t.Errorf("%+v: no error", bad)
+		}
+	}
 }
