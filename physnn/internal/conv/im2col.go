@@ -95,9 +95,37 @@ func shiftedCopy[T Float](g *Geom, dst, plane []T, kh, kw, ohLo, ohHi, owLo, owH
 	}
 }
 
+// shiftedAdd is the adjoint of shiftedCopy: it adds one patch-matrix row
+// (tap kh, kw) of a stride-1, same-width convolution into the input plane
+// as one contiguous run. The values in src that were read from the padding
+// columns would land on the neighbouring row's edge pixels, so they are
+// set to zero first (src is the caller's scratch); adding zero leaves those
+// pixels exact, as skipping them would.
+func shiftedAdd[T Float](g *Geom, plane, src []T, kh, kw, ohLo, ohHi, owLo, owHi int) {
+	w := g.W
+	shift := (kh-g.PadTop)*w + kw - g.PadLeft
+	first, last := ohLo*w+owLo, (ohHi-1)*w+owHi
+	for oh := ohLo; oh < ohHi; oh++ {
+		row := src[oh*w : oh*w+w]
+		for i := 0; i < owLo; i++ {
+			row[i] = 0
+		}
+		for i := owHi; i < w; i++ {
+			row[i] = 0
+		}
+	}
+	s := src[first:last]
+	d := plane[first+shift : last+shift]
+	d = d[:len(s)]
+	for i, v := range s {
+		d[i] += v
+	}
+}
+
 // Col2Im is the adjoint of [Im2Col]: it overwrites x ([C, H, W]) with the
 // sum, over all patch-matrix entries, of each entry added to the input pixel
-// it was read from. Entries that were read from the padding are dropped.
+// it was read from. Entries that were read from the padding are dropped;
+// Col2Im may set them to zero in col (callers pass scratch matrices).
 func Col2Im[T Float](g *Geom, col, x []T) {
 	col2imLD(g, col, x, g.OH*g.OW)
 }
@@ -107,6 +135,7 @@ func col2imLD[T Float](g *Geom, col, x []T, ld int) {
 	clear(x[:g.C*g.H*g.W])
 	ohw := g.OH * g.OW
 	row := 0
+	contiguous := g.StrideH == 1 && g.StrideW == 1 && g.OW == g.W
 	for c := 0; c < g.C; c++ {
 		plane := x[c*g.H*g.W : (c+1)*g.H*g.W]
 		for kh := 0; kh < g.KH; kh++ {
@@ -116,6 +145,10 @@ func col2imLD[T Float](g *Geom, col, x []T, ld int) {
 				src := col[row*ld : row*ld+ohw]
 				row++
 				if owLo == owHi {
+					continue
+				}
+				if contiguous && ohLo < ohHi {
+					shiftedAdd(g, plane, src, kh, kw, ohLo, ohHi, owLo, owHi)
 					continue
 				}
 				for oh := ohLo; oh < ohHi; oh++ {
