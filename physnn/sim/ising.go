@@ -23,11 +23,13 @@ type Ising struct {
 	bondThresh uint64   // Wolff: add a bond when rng < bondThresh (p = 1 − e^{−2/T})
 	clusters   int      // Wolff clusters per sweep-equivalent at this temperature; 0 until calibrated
 
-	pcg   *rand.PCG
-	rng   *rand.Rand // wraps pcg, for unbiased IntN
-	stack []int32
-	cosX  []float64 // cos(2πx/L), for the lowest Fourier mode
-	sinX  []float64
+	pcg    *rand.PCG
+	rng    *rand.Rand // wraps pcg, for unbiased IntN
+	stack  []int32
+	parent []int32   // Swendsen–Wang: union-find forest over the sites
+	flip   []int8    // Swendsen–Wang: per cluster root, 0 undecided, 1 flip, −1 keep
+	cosX   []float64 // cos(2πx/L), for the lowest Fourier mode
+	sinX   []float64
 }
 
 // NewIsing returns an L×L periodic square-lattice Ising model at
@@ -226,6 +228,56 @@ func (s *Ising) WolffStep() int {
 	return size
 }
 
+// SwendsenWangSweep runs one Swendsen–Wang update of the whole lattice:
+// it bonds each aligned nearest-neighbour pair with probability
+// 1 − e^{−2/T} (the Wolff bond probability), finds the clusters of the bond
+// graph with a union-find forest, and flips each cluster with probability
+// 1/2. It returns the number of clusters.
+func (s *Ising) SwendsenWangSweep() int {
+	n := len(s.spins)
+	if len(s.parent) != n {
+		s.parent, s.flip = make([]int32, n), make([]int8, n)
+	}
+	spins, nbr, z, thr, parent, flip := s.spins, s.nbr, s.coord, s.bondThresh, s.parent, s.flip
+	for i := range parent {
+		parent[i] = int32(i)
+		flip[i] = 0
+	}
+	for i := 0; i < n; i++ {
+		// Neighbours 0 and 2 are +x and +y: every bond once.
+		for a := 0; a < z; a += 2 {
+			j := nbr[i*z+a]
+			if spins[i] == spins[j] && s.pcg.Uint64() < thr {
+				if ri, rj := root(parent, int32(i)), root(parent, j); ri != rj {
+					parent[ri] = rj
+				}
+			}
+		}
+	}
+	clusters := 0
+	for i := range spins {
+		r := root(parent, int32(i))
+		if flip[r] == 0 {
+			clusters++
+			flip[r] = int8(1 - 2*int(s.pcg.Uint64()>>63))
+		}
+		if flip[r] > 0 {
+			spins[i] = -spins[i]
+		}
+	}
+	return clusters
+}
+
+// root returns the root of i's tree in the union-find forest, halving the
+// path on the way.
+func root(parent []int32, i int32) int32 {
+	for parent[i] != i {
+		parent[i] = parent[parent[i]]
+		i = parent[i]
+	}
+	return i
+}
+
 // Algorithm selects the update used by [Ising.Advance], [Measure] and the
 // dataset functions.
 type Algorithm int
@@ -235,23 +287,29 @@ const (
 	Wolff Algorithm = iota
 	// Metropolis runs checkerboard single-spin sweeps.
 	Metropolis
+	// SwendsenWang decomposes the whole lattice into clusters each sweep
+	// and flips each cluster with probability 1/2.
+	SwendsenWang
 )
 
-// String returns "wolff" or "metropolis".
+// String returns "wolff", "metropolis" or "swendsen-wang".
 func (a Algorithm) String() string {
 	switch a {
 	case Wolff:
 		return "wolff"
 	case Metropolis:
 		return "metropolis"
+	case SwendsenWang:
+		return "swendsen-wang"
 	}
 	return fmt.Sprintf("Algorithm(%d)", int(a))
 }
 
 // Advance runs sweeps sweep-equivalents of the algorithm: that many
-// Metropolis sweeps, or sweeps·[Ising.ClustersPerSweep] Wolff clusters, so
-// that a "sweep" flips about Sites() spins at every temperature. It returns
-// an error for an unknown algorithm or a negative count.
+// Metropolis or Swendsen–Wang sweeps, or sweeps·[Ising.ClustersPerSweep]
+// Wolff clusters, so that a "sweep" flips about Sites() spins at every
+// temperature. It returns an error for an unknown algorithm or a negative
+// count.
 func (s *Ising) Advance(alg Algorithm, sweeps int) error {
 	if sweeps < 0 {
 		return fmt.Errorf("sim: Advance with %d sweeps; use 0 or more", sweeps)
@@ -261,6 +319,10 @@ func (s *Ising) Advance(alg Algorithm, sweeps int) error {
 		for range sweeps {
 			s.MetropolisSweep()
 		}
+	case SwendsenWang:
+		for range sweeps {
+			s.SwendsenWangSweep()
+		}
 	case Wolff:
 		if sweeps == 0 {
 			return nil
@@ -269,7 +331,7 @@ func (s *Ising) Advance(alg Algorithm, sweeps int) error {
 			s.WolffStep()
 		}
 	default:
-		return fmt.Errorf("sim: unknown algorithm %v; use sim.Wolff or sim.Metropolis", alg)
+		return fmt.Errorf("sim: unknown algorithm %v; use sim.Wolff, sim.Metropolis or sim.SwendsenWang", alg)
 	}
 	return nil
 }

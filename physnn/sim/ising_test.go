@@ -157,28 +157,44 @@ func TestMetropolisAgreesWithWolff(t *testing.T) {
 	for _, T := range []float64{2.0, 3.0} {
 		wolff := run(t, 16, T, Wolff, 10, 200, 10000, 1)
 		metro := run(t, 16, T, Metropolis, 11, 500, 20000, 1)
-		obs := []struct {
-			name string
-			a, b Estimate
-		}{
-			{"|m|", wolff.AbsMagnetization(), metro.AbsMagnetization()},
-			{"e", wolff.Energy(), metro.Energy()},
-		}
-		for _, o := range obs {
-			t.Run(o.name+"@T="+formatT(T), func(t *testing.T) {
-				sigma := math.Hypot(o.a.Err, o.b.Err)
-				t.Logf("wolff %v (τ %.1f), metropolis %v (τ %.1f): %.2fσ",
-					o.a, o.a.Tau, o.b, o.b.Tau, math.Abs(o.a.Mean-o.b.Mean)/sigma)
-				if !(sigma > 0) || math.Abs(o.a.Mean-o.b.Mean) > 2*sigma {
-					t.Errorf("differ by %.4f > 2σ = %.4f", math.Abs(o.a.Mean-o.b.Mean), 2*sigma)
-				}
-			})
-		}
+		agree(t, "metropolis", T, wolff, metro)
+	}
+}
+
+// TestSwendsenWangAgreesWithWolff is the same check for Swendsen–Wang, at
+// T = 2.0, T_c and 3.0.
+func TestSwendsenWangAgreesWithWolff(t *testing.T) {
+	for _, T := range []float64{2.0, CriticalTemperature, 3.0} {
+		wolff := run(t, 16, T, Wolff, 10, 200, 10000, 1)
+		sw := run(t, 16, T, SwendsenWang, 12, 200, 10000, 1)
+		agree(t, "swendsen-wang", T, wolff, sw)
+	}
+}
+
+// agree checks ⟨|m|⟩ and ⟨e⟩ of other against Wolff's within 2σ.
+func agree(t *testing.T, name string, T float64, wolff, other *Measurements) {
+	t.Helper()
+	obs := []struct {
+		name string
+		a, b Estimate
+	}{
+		{"|m|", wolff.AbsMagnetization(), other.AbsMagnetization()},
+		{"e", wolff.Energy(), other.Energy()},
+	}
+	for _, o := range obs {
+		t.Run(o.name+"@T="+formatT(T), func(t *testing.T) {
+			sigma := math.Hypot(o.a.Err, o.b.Err)
+			t.Logf("wolff %v (τ %.1f), %s %v (τ %.1f): %.2fσ",
+				o.a, o.a.Tau, name, o.b, o.b.Tau, math.Abs(o.a.Mean-o.b.Mean)/sigma)
+			if !(sigma > 0) || math.Abs(o.a.Mean-o.b.Mean) > 2*sigma {
+				t.Errorf("differ by %.4f > 2σ = %.4f", math.Abs(o.a.Mean-o.b.Mean), 2*sigma)
+			}
+		})
 	}
 }
 
 func formatT(T float64) string {
-	return map[float64]string{2.0: "2.0", 3.0: "3.0"}[T]
+	return map[float64]string{2.0: "2.0", 3.0: "3.0", CriticalTemperature: "Tc"}[T]
 }
 
 func TestIsing1D(t *testing.T) {
@@ -317,6 +333,16 @@ func BenchmarkWolff(b *testing.B) {
 			b.ReportMetric(float64(flipped)/b.Elapsed().Seconds(), "spins/s")
 		})
 	}
+}
+
+// BenchmarkSwendsenWang reports spin updates per second of Swendsen–Wang
+// sweeps ("spins/s": L² per sweep, every spin is assigned to a cluster).
+func BenchmarkSwendsenWang(b *testing.B) {
+	s := benchIsing(b, 40, CriticalTemperature, SwendsenWang)
+	for b.Loop() {
+		s.SwendsenWangSweep()
+	}
+	b.ReportMetric(float64(b.N*s.Sites())/b.Elapsed().Seconds(), "spins/s")
 }
 
 // benchIsing returns a thermalized L×L model for a benchmark.

@@ -19,9 +19,11 @@
 // [RBM.FreeEnergy], [RBM.PseudoLikelihood] and [RBM.ReconstructionError]
 // monitor training; [RBM.Gibbs] runs sampling chains.
 //
-// A [DBN] is a stack of RBMs trained greedily ([TrainDBN]): each layer
-// learns the sampled hidden states of the layer below. [DBN.Reconstruct]
-// goes up to any layer and back down to the visible units.
+// A [DBN] is a stack of RBMs trained greedily ([TrainDBN], or
+// [TrainDBNLayers] with one Config per layer): each layer learns the
+// sampled hidden states of the layer below. [DBN.Reconstruct] goes up to
+// any layer and back down to the visible units, sampling each layer from
+// the RBMs' conditionals, so its statistics are those of the model.
 //
 // # Determinism and errors
 //
