@@ -471,8 +471,8 @@ func (st *state) runChunk(ctx context.Context, block *ast.BlockStmt, sc *splitCe
 }
 
 // moveGenericVars takes out of a cell's declarations the package-level var
-// specs whose values call a generic function (and the var specs using
-// those), to run as statements (early) where runStatements can split at
+// specs whose values call a generic function or read an earlier cell's
+// variable (and the var specs using those), to run as statements (early) where runStatements can split at
 // them, and the declarations that refer to them, directly or through each
 // other (late), to compile once they exist. It returns the remaining
 // declarations. A var the splitter left among the declarations uses no
@@ -490,6 +490,43 @@ func (st *state) moveGenericVars(decls []ast.Decl, rw *rewriter) (rest []ast.Dec
 		})
 		return found
 	}
+	// A spec moves when a value calls a generic function, reads a variable
+	// of an earlier cell (yaegi reports "variable definition loop" for a
+	// package-level var initialised from another file's variable), or uses
+	// a spec that moves; repeated until nothing more moves.
+	cellNames := map[string]bool{}
+	for _, d := range decls {
+		for _, name := range declNames(d) {
+			cellNames[name] = true
+		}
+	}
+	moves := map[*ast.ValueSpec]bool{}
+	for changed := true; changed; {
+		changed = false
+		for _, d := range decls {
+			g, ok := d.(*ast.GenDecl)
+			if !ok || g.Tok != token.VAR {
+				continue
+			}
+			for _, s := range g.Specs {
+				spec := s.(*ast.ValueSpec)
+				if moves[spec] {
+					continue
+				}
+				for _, v := range spec.Values {
+					if st.hasGenericCall(v, rw) || uses(v) || st.usesEarlierVar(v, cellNames) {
+						moves[spec] = true
+					}
+				}
+				if moves[spec] {
+					changed = true
+					for _, id := range spec.Names {
+						movedNames[id.Name] = true
+					}
+				}
+			}
+		}
+	}
 	for _, d := range decls {
 		g, ok := d.(*ast.GenDecl)
 		if !ok || g.Tok != token.VAR {
@@ -499,16 +536,9 @@ func (st *state) moveGenericVars(decls []ast.Decl, rw *rewriter) (rest []ast.Dec
 		var keep []ast.Spec
 		for _, s := range g.Specs {
 			spec := s.(*ast.ValueSpec)
-			generic := false
-			for _, v := range spec.Values {
-				generic = generic || st.hasGenericCall(v, rw) || uses(v)
-			}
-			if !generic {
+			if !moves[spec] {
 				keep = append(keep, s)
 				continue
-			}
-			for _, id := range spec.Names {
-				movedNames[id.Name] = true
 			}
 			early.List = append(early.List, &ast.DeclStmt{Decl: &ast.GenDecl{Doc: g.Doc, TokPos: spec.Pos(), Tok: token.VAR, Specs: []ast.Spec{spec}}})
 		}
@@ -520,6 +550,7 @@ func (st *state) moveGenericVars(decls []ast.Decl, rw *rewriter) (rest []ast.Dec
 	if len(early.List) == 0 {
 		return decls, early, nil
 	}
+	early.List = initOrder(early.List)
 	// Declarations that use a moved name wait, until none is left to add.
 	for changed := true; changed; {
 		changed = false
@@ -538,6 +569,68 @@ func (st *state) moveGenericVars(decls []ast.Decl, rw *rewriter) (rest []ast.Dec
 		rest = remaining
 	}
 	return rest, early, late
+}
+
+// initOrder orders single-spec var declarations as Go initialises
+// package-level variables: each after the ones its values use, otherwise
+// in source order.
+func initOrder(list []ast.Stmt) []ast.Stmt {
+	defines := map[string]int{} // name → index in list
+	for i, s := range list {
+		for _, id := range s.(*ast.DeclStmt).Decl.(*ast.GenDecl).Specs[0].(*ast.ValueSpec).Names {
+			defines[id.Name] = i
+		}
+	}
+	deps := make([]map[int]bool, len(list))
+	for i, s := range list {
+		deps[i] = map[int]bool{}
+		for _, v := range s.(*ast.DeclStmt).Decl.(*ast.GenDecl).Specs[0].(*ast.ValueSpec).Values {
+			forVarIdents(v, func(id *ast.Ident) {
+				if j, ok := defines[id.Name]; ok && j != i {
+					deps[i][j] = true
+				}
+			})
+		}
+	}
+	out := make([]ast.Stmt, 0, len(list))
+	placed := make([]bool, len(list))
+	for len(out) < len(list) {
+		progress := false
+		for i := range list {
+			if placed[i] {
+				continue
+			}
+			ready := true
+			for j := range deps[i] {
+				ready = ready && placed[j]
+			}
+			if ready {
+				out, placed[i], progress = append(out, list[i]), true, true
+				break
+			}
+		}
+		if !progress {
+			// A cycle: Go rejects it; the interpreter reports the names.
+			for i := range list {
+				if !placed[i] {
+					out = append(out, list[i])
+				}
+			}
+		}
+	}
+	return out
+}
+
+// usesEarlierVar reports whether e reads a variable an earlier cell
+// declared and this cell's declarations (cellNames) do not redeclare.
+func (st *state) usesEarlierVar(e ast.Expr, cellNames map[string]bool) bool {
+	found := false
+	forVarIdents(e, func(id *ast.Ident) {
+		if d := st.declared[id.Name]; d != nil && d.kind == token.VAR && !cellNames[id.Name] {
+			found = true
+		}
+	})
+	return found
 }
 
 // declNames lists the names a declaration declares (a method declares

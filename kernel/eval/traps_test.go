@@ -27,6 +27,13 @@ func TestYaegiTraps(t *testing.T) {
 			{code: "var hs []func() int\nfor i := 0; i < 4; i++ { hs = append(hs, func() int { return i }); i++ }\nlen(hs)", value: "2"},
 			{code: "for i := range 3 { defer_ := func() int { return i }; fmt.Print(defer_()) }", stdout: "012"},
 		}},
+		{"package-level var from an earlier cell's variable", []step{
+			{code: "y := 3.5\nvar yv = 2.5"},
+			{code: "var x float64 = y\nx", value: "3.5"},
+			{code: "var b = a + 1\nvar a = yv * 2\nfunc twice() float64 { return 2 * b }\ntwice()", value: "12"},
+			{code: "var (\n\tp = y\n\tq = 7.0\n)\np + q", value: "10.5"},
+			{code: "var strs = strings.Fields(\"u v\")\nvar w = strs\nlen(w)", value: "2"},
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { runSteps(t, tt.steps) })
