@@ -18,17 +18,22 @@ import (
 type collisionRun struct {
 	samples, epochs, batch int
 	seed                   uint64
+	// ranges holds the incoming-velocity ranges (zero: the paper's).
+	ranges sim.CollisionConfig
 }
 
 // train fits the model on run.samples collisions and analyses it on 2 000
 // fresh ones (another seed).
 func (run collisionRun) train(t *testing.T) *Analysis {
 	t.Helper()
-	data, err := sim.Collision(sim.CollisionConfig{Samples: run.samples, Seed: run.seed})
+	cfg := run.ranges
+	cfg.Samples, cfg.Seed = run.samples, run.seed
+	data, err := sim.Collision(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	fresh, err := sim.Collision(sim.CollisionConfig{Samples: 2000, Seed: run.seed + 1000})
+	cfg.Samples, cfg.Seed = 2000, run.seed+1000
+	fresh, err := sim.Collision(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,10 +120,28 @@ func TestCollisionLatentIsAngularMomentum(t *testing.T) {
 // pendulum test it runs only with SCINET_FULL=1, since make test already
 // trains this in notebooks/scinet-angular-momentum.ipynb;
 // SCINET_COLLISION_SEED=n checks another seed.
+//
+// The second subtest trains on other incoming velocities, ω ∈ [0, 2] and
+// vx ∈ [0.5, 2.5], so L ∈ [−2.5, 1.5] instead of [−1, 2]: the latent must
+// still be linear in L (R² > 0.95). Its RMS bound is 0.15, not 0.1: the
+// task is harder there (L spans 4 instead of 3 and |ω'| reaches 4.5
+// instead of 4, so the answer turns faster), and the same budget measured
+// RMS 0.122 at seed 1.
 func TestCollisionPassCriteria(t *testing.T) {
 	seed := fullRunSeed(t, "SCINET_COLLISION_SEED", "notebooks/scinet-angular-momentum.ipynb")
-	a := collisionRun{samples: 40000, epochs: 150, batch: 256, seed: seed}.train(t)
-	checkCollision(t, a, 0.95, 0.1)
+	for _, c := range []struct {
+		name   string
+		ranges sim.CollisionConfig
+		maxRMS float64
+	}{
+		{"paper ranges", sim.CollisionConfig{}, 0.1},
+		{"other ranges", sim.CollisionConfig{OmegaMin: 0, OmegaMax: 2, VxMin: 0.5, VxMax: 2.5}, 0.15},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			a := collisionRun{samples: 40000, epochs: 150, batch: 256, seed: seed, ranges: c.ranges}.train(t)
+			checkCollision(t, a, 0.95, c.maxRMS)
+		})
+	}
 }
 
 // fullRunSeed skips a test that trains a notebook's full recipe unless
