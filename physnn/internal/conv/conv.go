@@ -266,18 +266,42 @@ func BackwardFilter[T Float](g *Geom, n int, x, dy, dw []T, ws *Workspace[T]) er
 
 // BiasGrad overwrites db ([channels]) with the sum of dy ([n, channels,
 // plane]) over the batch and the plane: the gradient of a per-channel bias.
+// Channels are summed in parallel, each by one goroutine in a fixed order,
+// so the result does not depend on the number of cores.
 func BiasGrad[T Float](n, channels, plane int, dy, db []T) {
-	clear(db[:channels])
-	for i := 0; i < n; i++ {
-		for c := 0; c < channels; c++ {
-			off := (i*channels + c) * plane
+	parallelRange(channels, n*plane, func(lo, hi int) {
+		for c := lo; c < hi; c++ {
 			var s T
-			for _, v := range dy[off : off+plane] {
-				s += v
+			for i := 0; i < n; i++ {
+				off := (i*channels + c) * plane
+				s += sum(dy[off : off+plane])
 			}
-			db[c] += s
+			db[c] = s
 		}
+	})
+}
+
+// sum adds up s with eight independent partial sums: a single running sum
+// waits on the add latency at every element (~1 ns each), which made the
+// bias gradient of the jet CNN's first layer cost a fifth of its GEMMs.
+func sum[T Float](s []T) T {
+	var a0, a1, a2, a3, a4, a5, a6, a7 T
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		v := s[i : i+8 : i+8]
+		a0 += v[0]
+		a1 += v[1]
+		a2 += v[2]
+		a3 += v[3]
+		a4 += v[4]
+		a5 += v[5]
+		a6 += v[6]
+		a7 += v[7]
 	}
+	for ; i < len(s); i++ {
+		a0 += s[i]
+	}
+	return ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7))
 }
 
 // addChannelBias adds bias[c] to every value of channel c of one image y
