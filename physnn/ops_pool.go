@@ -33,6 +33,12 @@ func MaxPool2D(x *Tensor, k, stride int) *Tensor {
 func maxPool2d[T float](x *Tensor, g conv.Geom, k, stride int) *Tensor {
 	n := x.shape[0]
 	out := x.ws.allocOverwrite(x.dt, []int{n, g.C, g.OH, g.OW})
+	if x.dt == f32 && isPool2x2(&g) {
+		// The winners go to the backward pass as a float32 tensor.
+		idx := x.ws.allocOverwrite(f32, out.shape)
+		maxPool2x2Forward(&g, n, x.contiguous().f32s(), out.st.f32, idx.st.f32)
+		return recordVJP(out, "maxpool2d", []*Tensor{x}, poolVJP, opArgs{i: k, j: stride, flag: true, aux: idx})
+	}
 	conv.MaxPoolForward(&g, n, dtypeValues[T](x), elems[T](out.st))
 	return recordVJP(out, "maxpool2d", []*Tensor{x}, poolVJP, opArgs{i: k, j: stride, flag: true})
 }
@@ -67,6 +73,11 @@ func poolVJP(nd *node, grad *Tensor) []*Tensor {
 	if err != nil {
 		return nd.ret1(errTensor(err))
 	}
+	if idx := nd.args.aux; idx != nil {
+		dx := wsOf(grad, x).allocOverwrite(f32, x.shape)
+		maxPool2x2Backward(&g, x.shape[0], idx.st.f32, dtypeValues[float32](grad), dx.st.f32)
+		return nd.ret1(dx)
+	}
 	if x.dt == f64 {
 		return nd.ret1(poolBackward[float64](&g, nd.args.flag, x, grad))
 	}
@@ -76,7 +87,7 @@ func poolVJP(nd *node, grad *Tensor) []*Tensor {
 func poolBackward[T float](g *conv.Geom, isMax bool, x, grad *Tensor) *Tensor {
 	n := x.shape[0]
 	if isMax {
-		dx := wsOf(grad, x).allocOverwrite(x.dt, x.shape) // cleared by MaxPoolBackward
+		dx := wsOf(grad, x).allocOverwrite(x.dt, x.shape) // MaxPoolBackward clears it
 		conv.MaxPoolBackward(g, n, dtypeValues[T](x), dtypeValues[T](grad), elems[T](dx.st))
 		return dx
 	}
@@ -105,4 +116,96 @@ func poolGeom(op string, x *Tensor, k, stride int) (conv.Geom, error) {
 		return conv.Geom{}, geomShapeError(op, x, nil, err)
 	}
 	return g, nil
+}
+
+// The common pooling of CNNs, 2×2 windows with stride 2, has its own
+// float32 loops: the general kernels' per-window loop, and its branches on
+// random signs, cost several times more than comparing four values, and
+// max pooling was the largest cost after the convolutions in the jet-image
+// CNN's training step. The forward pass runs eight windows at a time with
+// AVX2 and keeps each window's winner (0 to 3) for the backward pass, which
+// then only scatters. Results are the general kernels' exactly (see
+// maxWindow in physnn/internal/conv: the first maximum in row-major order
+// wins ties, the first NaN wins over numbers), which
+// TestMaxPool2x2MatchesGeneral checks.
+
+// isPool2x2 reports whether g pools non-overlapping 2×2 windows.
+func isPool2x2(g *conv.Geom) bool {
+	return g.KH == 2 && g.KW == 2 && g.StrideH == 2 && g.StrideW == 2 && g.PadTop == 0 && g.PadLeft == 0
+}
+
+// argmax2x2 returns which of a, b, c, d (a window's values in row-major
+// order) maxWindow would pick: 0, 1, 2 or 3.
+func argmax2x2(a, b, c, d float32) int {
+	best, bv := 0, a
+	if b > bv || (b != b && bv == bv) {
+		best, bv = 1, b
+	}
+	if c > bv || (c != c && bv == bv) {
+		best, bv = 2, c
+	}
+	if d > bv || (d != d && bv == bv) {
+		best = 3
+	}
+	return best
+}
+
+// maxPool2x2Row writes the maxima of the windows over rows r0 and r1 into
+// y and their winners into idx.
+func maxPool2x2Row(y, idx, r0, r1 []float32) {
+	j := vecLen(len(y))
+	if j > 0 {
+		maxPool2x2AVX2(y[:j], idx[:j], r0, r1)
+	}
+	for ; j < len(y); j++ {
+		w := [4]float32{r0[2*j], r0[2*j+1], r1[2*j], r1[2*j+1]}
+		k := argmax2x2(w[0], w[1], w[2], w[3])
+		y[j], idx[j] = w[k], float32(k)
+	}
+}
+
+// maxPool2x2Forward overwrites y with the maxima of the 2×2 windows of x
+// (n·C planes of H×W, outputs OH×OW) and idx with their winners.
+func maxPool2x2Forward(g *conv.Geom, n int, x, y, idx []float32) {
+	h, w, oh, ow := g.H, g.W, g.OH, g.OW
+	each := func(lo, hi int) {
+		for p := lo; p < hi; p++ {
+			plane := x[p*h*w : (p+1)*h*w]
+			for r := range oh {
+				o := (p*oh + r) * ow
+				maxPool2x2Row(y[o:o+ow], idx[o:o+ow], plane[2*r*w:2*r*w+2*ow], plane[(2*r+1)*w:(2*r+1)*w+2*ow])
+			}
+		}
+	}
+	planes := n * g.C
+	if serial(planes, h*w) {
+		each(0, planes)
+		return
+	}
+	parallelFor(planes, h*w, each)
+}
+
+// maxPool2x2Backward overwrites dx with the gradient dy routed to each
+// window's winner (idx, from maxPool2x2Forward), and zero elsewhere.
+func maxPool2x2Backward(g *conv.Geom, n int, idx, dy, dx []float32) {
+	h, w, oh, ow := g.H, g.W, g.OH, g.OW
+	each := func(lo, hi int) {
+		clear(dx[lo*h*w : hi*h*w])
+		for p := lo; p < hi; p++ {
+			dxp := dx[p*h*w : (p+1)*h*w]
+			for r := range oh {
+				o := (p*oh + r) * ow
+				for j, gv := range dy[o : o+ow] {
+					k := int(idx[o+j])
+					dxp[(2*r+k>>1)*w+2*j+k&1] = gv
+				}
+			}
+		}
+	}
+	planes := n * g.C
+	if serial(planes, h*w) {
+		each(0, planes)
+		return
+	}
+	parallelFor(planes, h*w, each)
 }

@@ -33,3 +33,6 @@ func reluAVX2(dst, x []float32)
 
 //go:noescape
 func mulStepAVX2(dst, g, x []float32)
+
+//go:noescape
+func maxPool2x2AVX2(y, idx, r0, r1 []float32)

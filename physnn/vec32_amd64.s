@@ -220,3 +220,76 @@ mulStepAVX2loop:
 mulStepAVX2done:
 	VZEROUPPER
 	RET
+
+// func maxPool2x2AVX2(y, idx, r0, r1 []float32)
+//
+// For the first len(y) &^ 7 outputs j: the maximum of the window r0[2j],
+// r0[2j+1], r1[2j], r1[2j+1] into y[j] and its position (0 to 3, as a
+// float32) into idx[j], with the scalar argmax2x2's rule: a later value
+// wins if it is greater, or if it is NaN and the current one is not.
+TEXT ·maxPool2x2AVX2(SB), NOSPLIT, $0-96
+	MOVQ         y_base+0(FP), DI
+	MOVQ         y_len+8(FP), CX
+	MOVQ         idx_base+24(FP), R8
+	MOVQ         r0_base+48(FP), SI
+	MOVQ         r1_base+72(FP), DX
+	VBROADCASTSS vecone<>(SB), Y13
+	VADDPS       Y13, Y13, Y14 // 2
+	VADDPS       Y13, Y14, Y15 // 3
+	SHRQ         $3, CX
+	XORQ         AX, AX
+
+pool2loop:
+	TESTQ   CX, CX
+	JZ      pool2done
+	VMOVUPS (SI), Y0
+	VMOVUPS 32(SI), Y1
+	VSHUFPS $0x88, Y1, Y0, Y2 // a
+	VSHUFPS $0xdd, Y1, Y0, Y3 // b
+	VMOVUPS (DX), Y0
+	VMOVUPS 32(DX), Y1
+	VSHUFPS $0x88, Y1, Y0, Y4 // c
+	VSHUFPS $0xdd, Y1, Y0, Y5 // d
+	VXORPS  Y6, Y6, Y6        // idx = 0
+
+	// b: take it where b > best, or b is NaN and best is not.
+	VCMPPS    $0x1e, Y2, Y3, Y7
+	VCMPPS    $0x03, Y3, Y3, Y8
+	VCMPPS    $0x07, Y2, Y2, Y9
+	VANDPS    Y9, Y8, Y8
+	VORPS     Y8, Y7, Y7
+	VBLENDVPS Y7, Y3, Y2, Y2
+	VBLENDVPS Y7, Y13, Y6, Y6
+
+	// c
+	VCMPPS    $0x1e, Y2, Y4, Y7
+	VCMPPS    $0x03, Y4, Y4, Y8
+	VCMPPS    $0x07, Y2, Y2, Y9
+	VANDPS    Y9, Y8, Y8
+	VORPS     Y8, Y7, Y7
+	VBLENDVPS Y7, Y4, Y2, Y2
+	VBLENDVPS Y7, Y14, Y6, Y6
+
+	// d
+	VCMPPS    $0x1e, Y2, Y5, Y7
+	VCMPPS    $0x03, Y5, Y5, Y8
+	VCMPPS    $0x07, Y2, Y2, Y9
+	VANDPS    Y9, Y8, Y8
+	VORPS     Y8, Y7, Y7
+	VBLENDVPS Y7, Y5, Y2, Y2
+	VBLENDVPS Y7, Y15, Y6, Y6
+
+	// The shuffles left the outputs in qword order 0 2 1 3.
+	VPERMPD $0xd8, Y2, Y2
+	VPERMPD $0xd8, Y6, Y6
+	VMOVUPS Y2, (DI)(AX*4)
+	VMOVUPS Y6, (R8)(AX*4)
+	ADDQ    $64, SI
+	ADDQ    $64, DX
+	ADDQ    $8, AX
+	DECQ    CX
+	JMP     pool2loop
+
+pool2done:
+	VZEROUPPER
+	RET

@@ -13,3 +13,5 @@ func mulSigmoidDerivAVX2(dst, g, y []float32) {}
 func axpyAVX2(dst, x []float32, a float32)    {}
 func reluAVX2(dst, x []float32)               {}
 func mulStepAVX2(dst, g, x []float32)         {}
+
+func maxPool2x2AVX2(y, idx, r0, r1 []float32) {}
