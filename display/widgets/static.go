@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"html"
+	"strconv"
 	"strings"
 )
 
@@ -36,7 +37,9 @@ func staticOf(m *model, depth int) string {
 		return `<div class="gophys-widget">` + html.EscapeString(desc) + ": " + html.EscapeString(value) + `</div>`
 	}
 	switch m.spec.modelName {
-	case "IntSliderModel", "FloatSliderModel", "CheckboxModel", "TextModel":
+	case "FloatSliderModel":
+		return labelled(readout(st["value"], st["readout_format"]))
+	case "IntSliderModel", "CheckboxModel", "TextModel":
 		return labelled(fmt.Sprint(st["value"]))
 	case "DropdownModel":
 		labels, _ := st["_options_labels"].([]any)
@@ -124,4 +127,16 @@ func outputHTML(out map[string]any) string {
 		}
 	}
 	return ""
+}
+
+// readout formats a FloatSlider's value as its readout does for the
+// formats the package sets (".Nf"); other formats get %g.
+func readout(v, format any) string {
+	f, _ := v.(float64)
+	spec, _ := format.(string)
+	if n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(spec, "."), "f")); err == nil &&
+		strings.HasPrefix(spec, ".") && strings.HasSuffix(spec, "f") && n >= 0 && n <= 17 {
+		return strconv.FormatFloat(f, 'f', n, 64)
+	}
+	return strconv.FormatFloat(f, 'g', -1, 64)
 }

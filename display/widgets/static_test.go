@@ -16,7 +16,7 @@ func TestStaticHTML(t *testing.T) {
 		p := plot.New()
 		p.Title.Text = name
 		return p
-	}, FloatRange("<b>β</b>", 0, 1, 0.5), TextInput("<script>x</script>"))
+	}, FloatRange("<b>β</b>", 0, 1, 0.25), TextInput("<script>x</script>"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +32,7 @@ func TestStaticHTML(t *testing.T) {
 	h, _ := box["text/html"].(string)
 	for _, want := range []string{
 		`flex-direction: column`,
-		`&lt;b&gt;β&lt;/b&gt;: 0.5`,
+		`&lt;b&gt;β&lt;/b&gt;: 0.50<`, // as the readout shows it (".2f")
 		`&lt;script&gt;x&lt;/script&gt;: `,
 		`<img src="data:image/png;base64,iVBOR`,
 	} {
