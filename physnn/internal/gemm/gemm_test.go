@@ -213,16 +213,22 @@ func TestGemmParallelMatchesSerial(t *testing.T) {
 						s[i] = float32(rng.NormFloat64())
 					}
 				}
-				run := func(procs int) []float32 {
-					defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
-					c := make([]float32, sh.m*sh.n)
-					Sgemm(false, true, sh.m, sh.n, sh.k, 1, a, sh.k, b, sh.k, 0, c, sh.n)
-					return c
-				}
-				serial, parallel := run(1), run(4)
-				for i := range serial {
-					if serial[i] != parallel[i] {
-						t.Fatalf("c[%d]: serial %v, parallel %v", i, serial[i], parallel[i])
+				for _, transB := range []bool{false, true} {
+					ldb := sh.n
+					if transB {
+						ldb = sh.k
+					}
+					run := func(procs int) []float32 {
+						defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+						c := make([]float32, sh.m*sh.n)
+						Sgemm(false, transB, sh.m, sh.n, sh.k, 1, a, sh.k, b, ldb, 0, c, sh.n)
+						return c
+					}
+					serial, parallel := run(1), run(4)
+					for i := range serial {
+						if serial[i] != parallel[i] {
+							t.Fatalf("transB %v: c[%d]: serial %v, parallel %v", transB, i, serial[i], parallel[i])
+						}
 					}
 				}
 			})

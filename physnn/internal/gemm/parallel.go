@@ -32,8 +32,9 @@ type team[T float32 | float64] struct {
 	c                []T
 	ldc              int
 	kc, nc           int
-	bpack            []T // the shared packed B block
-	rowTiles, colPan int // compute tasks: rowTiles tiles tall, colPan panels wide
+	bpack            []T  // the shared packed B block
+	rowB             bool // B's full panels are read in place; bpack holds the partial one
+	rowTiles, colPan int  // compute tasks: rowTiles tiles tall, colPan panels wide
 
 	wg    sync.WaitGroup
 	mu    sync.Mutex
@@ -57,6 +58,7 @@ func parallel[T float32 | float64](kern *kernel[T], workers, m, n, k int, alpha 
 	shared := getBuffers[T]()
 	shared.b = grow(shared.b, t.nc*t.kc)
 	t.bpack = shared.b
+	t.rowB = kern.fnRowB != nil && b.cs == 1 && shortRowB(kern, m)
 	// Compute tasks: row blocks of at most mc rows, cut finer (down to one
 	// tile) until there are tasksPerWorker per goroutine; if the rows run
 	// out first (a short, wide product), the columns are cut too.
@@ -157,26 +159,40 @@ func (t *team[T]) phases() int {
 	return 2 * ((t.n + t.nc - 1) / t.nc) * ((t.k + t.kc - 1) / t.kc)
 }
 
-// open starts phase q (t.mu held or not yet shared): it sets the block of
-// a pack phase.
+// open starts phase q (t.mu held or not yet shared), skipping phases
+// without tasks (pack phases when B is read in place and has no partial
+// panel); it sets the block of a pack phase.
 func (t *team[T]) open(q int) {
-	t.phase, t.next, t.done = q, 0, 0
-	if q%2 == 1 || q >= t.phases() {
-		return
+	for ; ; q++ {
+		t.phase, t.next, t.done = q, 0, 0
+		if q >= t.phases() {
+			return
+		}
+		if q%2 == 0 {
+			kSlices := (t.k + t.kc - 1) / t.kc
+			blk := q / 2
+			t.j0 = blk / kSlices * t.nc
+			t.p0 = blk % kSlices * t.kc
+			t.nb = min(t.nc, t.n-t.j0)
+			t.kb = min(t.kc, t.k-t.p0)
+			t.rowA = useRowA(t.kern, t.a, t.nb)
+		}
+		if t.tasks(q) > 0 {
+			return
+		}
 	}
-	kSlices := (t.k + t.kc - 1) / t.kc
-	blk := q / 2
-	t.j0 = blk / kSlices * t.nc
-	t.p0 = blk % kSlices * t.kc
-	t.nb = min(t.nc, t.n-t.j0)
-	t.kb = min(t.kc, t.k-t.p0)
-	t.rowA = useRowA(t.kern, t.a, t.nb)
 }
 
 // tasks is the number of tasks of phase q of the current block.
 func (t *team[T]) tasks(q int) int {
 	mr, nr := t.kern.mr, t.kern.nr
 	if q%2 == 0 {
+		if t.rowB {
+			if t.nb%nr != 0 {
+				return 1 // the partial last panel
+			}
+			return 0
+		}
 		perTask := max(1, packGrain/(t.kb*nr))
 		panels := (t.nb + nr - 1) / nr
 		return (panels + perTask - 1) / perTask
@@ -230,6 +246,11 @@ func (t *team[T]) work() {
 // pack packs the B panels of one packing task.
 func (t *team[T]) pack(task int) {
 	nr := t.kern.nr
+	if t.rowB {
+		full := t.nb / nr * nr
+		packB(t.bpack, t.b, t.p0, t.kb, t.j0+full, t.nb-full, nr)
+		return
+	}
 	width := max(1, packGrain/(t.kb*nr)) * nr
 	jr := task * width
 	packB(t.bpack[jr*t.kb:], t.b, t.p0, t.kb, t.j0+jr, min(width, t.nb-jr), nr)
@@ -246,6 +267,10 @@ func (t *team[T]) compute(task int, buf *buffers[T]) {
 	if t.p0 > 0 {
 		beta = 1 // later k slices accumulate
 	}
+	bpack, bIn := t.bpack[jr*t.kb:], (*T)(nil)
+	if t.rowB {
+		bpack, bIn = t.bpack, &t.b.data[t.p0*t.b.rs+t.j0+jr]
+	}
 	rowBlock(t.kern, t.a, i0, min(height, t.m-i0), t.p0, t.kb, min(width, t.nb-jr), t.rowA,
-		t.alpha, beta, buf.a, t.bpack[jr*t.kb:], nil, 0, buf.tile, t.c[i0*t.ldc+t.j0+jr:], t.ldc)
+		t.alpha, beta, buf.a, bpack, bIn, t.b.rs, buf.tile, t.c[i0*t.ldc+t.j0+jr:], t.ldc)
 }
