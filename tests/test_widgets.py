@@ -190,6 +190,10 @@ widgets.Interact(func(a float64) *plot.Plot {
     outputs = [m["content"]["data"]["state"]["outputs"] for m in out
                if m["msg_type"] == "comm_msg" and "outputs" in m["content"]["data"].get("state", {})]
     assert outputs and "image/png" in outputs[-1][0]["data"]
+    # The display carries a static snapshot for HTML reports: the control's value and the plot as an <img>.
+    shown = [m["content"]["data"] for m in out if m["msg_type"] == "display_data"]
+    assert len(shown) == 1 and WIDGET_VIEW in shown[0]
+    assert "a: 0.50" in shown[0]["text/html"] and '<img src="data:image/png;base64,iVBOR' in shown[0]["text/html"]
 
 
 def test_callback_panic_is_reported(kernel):
