@@ -5,6 +5,7 @@ error output (or a cell that fails) makes the script exit non-zero, naming the n
 """
 import argparse
 import pathlib
+import re
 import sys
 import time
 
@@ -12,6 +13,33 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from nbconvert import HTMLExporter
+from traitlets.config import Config
+
+# Reports show each widget's static text/html snapshot (gophys widgets carry one: control values, an Output's
+# plots as <img>). nbconvert would otherwise pick the live widget view, which needs the widget manager from a
+# CDN and shows nothing offline.
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+PRIORITY = [m for m in HTMLExporter().default_config.NbConvertBase.display_data_priority if m != WIDGET_VIEW]
+LATENTS = "application/vnd.gophys.latents+json"
+
+
+def missing_from_html(nb, html: str) -> list[str]:
+    """What the notebook displayed as images or latent tables that the exported HTML lacks."""
+    images = tables = 0
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "image/png" in data or "data:image/png" in str(data.get("text/html", "")):
+                images += 1
+            tables += LATENTS in data
+    problems = []
+    shown_images = len(re.findall(r'<img[^>]*\ssrc="data:image/png;base64,', html))
+    shown_tables = html.count('class="gophys-latents"')
+    if shown_images < images:
+        problems.append(f"{images} PNG images displayed, {shown_images} in the HTML")
+    if shown_tables < tables:
+        problems.append(f"{tables} latent tables displayed, {shown_tables} in the HTML")
+    return problems
 
 
 def run(path: pathlib.Path, out: pathlib.Path, timeout: int) -> list[str]:
@@ -30,7 +58,8 @@ def run(path: pathlib.Path, out: pathlib.Path, timeout: int) -> list[str]:
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
                 problems.append(f"{path}: cell {i}: {output.get('ename')}: {output.get('evalue')}")
-    html, _ = HTMLExporter().from_notebook_node(nb)
+    html, _ = HTMLExporter(config=Config({"NbConvertBase": {"display_data_priority": PRIORITY}})).from_notebook_node(nb)
+    problems += [f"{path}: report: {p}" for p in missing_from_html(nb, html)]
     out.mkdir(parents=True, exist_ok=True)
     (out / (path.stem + ".html")).write_text(html, encoding="utf-8")
     nbformat.write(nb, out / path.name)
