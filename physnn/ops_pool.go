@@ -2,6 +2,7 @@ package physnn
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/gophys/gophys/physnn/internal/conv"
 )
@@ -186,20 +187,31 @@ func maxPool2x2Forward(g *conv.Geom, n int, x, y, idx []float32) {
 }
 
 // maxPool2x2Backward overwrites dx with the gradient dy routed to each
-// window's winner (idx, from maxPool2x2Forward), and zero elsewhere.
+// window's winner (idx, from maxPool2x2Forward), and zero elsewhere. Every
+// window writes all four of its elements, the winner's gradient selected
+// by bit masks rather than branches (the winner's position is random), so
+// only a row and column outside every window need clearing.
 func maxPool2x2Backward(g *conv.Geom, n int, idx, dy, dx []float32) {
 	h, w, oh, ow := g.H, g.W, g.OH, g.OW
 	each := func(lo, hi int) {
-		clear(dx[lo*h*w : hi*h*w])
 		for p := lo; p < hi; p++ {
 			dxp := dx[p*h*w : (p+1)*h*w]
 			for r := range oh {
 				o := (p*oh + r) * ow
+				d0, d1 := dxp[2*r*w:2*r*w+2*ow], dxp[(2*r+1)*w:(2*r+1)*w+2*ow]
 				for j, gv := range dy[o : o+ow] {
-					k := int(idx[o+j])
-					dxp[(2*r+k>>1)*w+2*j+k&1] = gv
+					k, bits := uint32(idx[o+j]), math.Float32bits(gv)
+					// (k^q - 1) >> 31 is 1 exactly when k == q (k ≤ 3).
+					d0[2*j] = math.Float32frombits(bits & -((k - 1) >> 31))
+					d0[2*j+1] = math.Float32frombits(bits & -((k ^ 1 - 1) >> 31))
+					d1[2*j] = math.Float32frombits(bits & -((k ^ 2 - 1) >> 31))
+					d1[2*j+1] = math.Float32frombits(bits & -((k ^ 3 - 1) >> 31))
+				}
+				if w > 2*ow { // an odd width leaves a column outside the windows
+					dxp[2*r*w+2*ow], dxp[(2*r+1)*w+2*ow] = 0, 0
 				}
 			}
+			clear(dxp[2*oh*w:]) // rows below the last window
 		}
 	}
 	planes := n * g.C
