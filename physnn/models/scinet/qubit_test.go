@@ -1,0 +1,108 @@
+package scinet
+
+import (
+	"math"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/gophys/gophys/physnn/optim"
+	"github.com/gophys/gophys/physnn/sim"
+)
+
+// qubitSweep trains the sweep of one- or two-qubit tomography SciNets that
+// notebooks/scinet-qubits.ipynb trains (σ_t = 0.1, no β warm-up, Adam with
+// the rate cut tenfold for the last sixth of the steps) at the given size,
+// and returns the best RMS error per latent count and the 0-latent
+// baseline, on 5,000 fresh pairs.
+func qubitSweep(t *testing.T, qubits, samples, epochs, batch, runs int, lr, beta float32, hidden []int, latents []int, seed uint64) (map[int]float64, float64) {
+	t.Helper()
+	qc := sim.QubitConfig{Samples: samples, Qubits: qubits, Seed: seed, ReferenceSeed: seed + 500}
+	data, err := sim.Qubits(qc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	qc.Samples, qc.Seed = 5000, seed+1000
+	fresh, err := sim.Qubits(qc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	baseline, err := MeanBaselineRMS(fresh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := data.Observations.Shape()[1]
+	steps := epochs * ((samples + batch - 1) / batch)
+	start := time.Now()
+	res, err := Sweep(data, fresh, SweepConfig{
+		Model: Config{Observation: m, Question: m, Answer: 1, PriorStd: 0.1, Encoder: hidden, Decoder: []int{100, 100}},
+		Train: TrainConfig{Epochs: epochs, BatchSize: batch, LR: lr, Beta: beta, BetaWarmup: -1,
+			Schedule: optim.StepDecay{Every: steps * 5 / 6, Gamma: 0.1}},
+		Latents: latents, Runs: runs, Seed: seed,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	best := map[int]float64{0: baseline}
+	t.Logf("%d qubit(s), seed %d: 0 latents: RMS %.4f (answer the mean)", qubits, seed, baseline)
+	for _, r := range res {
+		best[r.Latents] = r.BestRMS()
+		t.Logf("%d latents: RMS of the runs %.4f, best %.4f (%v)", r.Latents, r.RMS, r.BestRMS(), r.Elapsed.Round(time.Millisecond))
+	}
+	t.Logf("sweep trained in %v", time.Since(start).Round(time.Millisecond))
+	return best, baseline
+}
+
+// TestQubitKnee is the small version of the notebook's one-qubit sweep:
+// the 0-latent error is the answers' standard deviation 1/√12, and two
+// latents (the Bloch sphere's two angles) predict the overlap |⟨ψ|φ⟩|²
+// far better than one. On 5,000 pairs and the notebook's schedule; like the notebook it keeps the best
+// of 3 runs at 2 latents, since a run can stay in the projection onto two
+// Bloch coordinates, which cannot tell ±r_z apart (RMS ≈ 1/6). One run
+// suffices at 1 latent, whose error is bounded well above by information.
+// SCINET_QUBIT_SEED=n runs it with another seed.
+func TestQubitKnee(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains four SciNets")
+	}
+	seed := uint64(1)
+	if v := os.Getenv("SCINET_QUBIT_SEED"); v != "" {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			t.Fatalf("SCINET_QUBIT_SEED: %v", err)
+		}
+		seed = n
+	}
+	one, baseline := qubitSweep(t, 1, 5000, 200, 128, 1, 3e-3, 1e-4, []int{100, 100}, []int{1}, seed)
+	two, _ := qubitSweep(t, 1, 5000, 200, 128, 3, 3e-3, 1e-4, []int{100, 100}, []int{2}, seed)
+	if math.Abs(baseline-1/math.Sqrt(12)) > 0.02 {
+		t.Errorf("0-latent error %.4f, want 1/√12 = 0.289 ± 0.02", baseline)
+	}
+	if one[1] < 0.12 {
+		t.Errorf("1 latent predicts too well: RMS %.4f; one number cannot fix a qubit state", one[1])
+	}
+	if two[2] > 0.08 || two[2] > 0.5*one[1] {
+		t.Errorf("2 latents: RMS %.4f, want ≤ 0.08 and ≤ half the 1-latent error %.4f", two[2], one[1])
+	}
+}
+
+// TestTwoQubitKnee sweeps 5 to 7 latents for two qubits (M = 30 + 30,
+// β = 1e-5, encoder [300, 100] as the paper): a pure two-qubit state has
+// 2(2² − 1) = 6 real parameters, so the error should drop sharply at 6.
+// It trains for many minutes, so it runs only with SCINET_FULL=1.
+func TestTwoQubitKnee(t *testing.T) {
+	if os.Getenv("SCINET_FULL") != "1" {
+		t.Skip("trains three two-qubit SciNets for many minutes; set SCINET_FULL=1")
+	}
+	best, baseline := qubitSweep(t, 2, 40000, 60, 256, 1, 3e-3, 1e-5, []int{300, 100}, []int{5, 6, 7}, 1)
+	if math.Abs(baseline-math.Sqrt(3.0/80)) > 0.02 {
+		t.Errorf("0-latent error %.4f, want √(3/80) = 0.194 ± 0.02", baseline)
+	}
+	if best[6] > 0.5*best[5] {
+		t.Errorf("no knee at 6 latents: RMS %.4f at 5, %.4f at 6 (want ≤ half)", best[5], best[6])
+	}
+	if best[7] > 1.2*best[6] {
+		t.Errorf("7 latents: RMS %.4f, want ≤ 1.2 × the error at 6 (%.4f)", best[7], best[6])
+	}
+}
