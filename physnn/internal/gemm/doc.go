@@ -11,8 +11,9 @@
 // a register-blocked micro-kernel computes one mr×nr tile of C at a time.
 // Edge tiles go through a scratch tile, so any size works. When the output
 // is narrow (at most four B panels), packing A does not pay and the kernel
-// reads A's rows in place instead; small products (m·n·k < 2·96³, one k
-// slice) read B's rows in place too, so a 64³ product packs nothing. A
+// reads A's rows in place instead; short products (at most eight row
+// tiles, e.g. a convolution's 64 filters) and small ones (m·n·k < 2·96³,
+// one k slice) read B's rows in place too, so a 64³ product packs nothing. A
 // short, wide product whose B is stored transposed runs as Cᵀ = Bᵀ·Aᵀ, so
 // its big operand is the one read in place. Packing buffers
 // come from a pool: a training loop allocates nothing per product.
@@ -37,10 +38,12 @@
 // goroutines that share each packed B block: they pack its panels
 // together, then claim tasks (a row block of A times a column chunk of the
 // block) one at a time, so a goroutine delayed by other load on the
-// machine leaves its share to the others (see parallel.go). Smaller
-// products stay on the calling goroutine, and tiny ones (m·n·k < 512) skip
-// packing altogether. The summation order inside each element does not
-// depend on the number of goroutines.
+// machine leaves its share to the others (see parallel.go); the helper
+// goroutines are kept between products. Smaller products stay on the
+// calling goroutine, and tiny ones (m·n·k < 512) skip packing altogether;
+// [SgemmSerial] and [DgemmSerial] never split, for callers that run
+// independent products on every core. The summation order inside each
+// element does not depend on the number of goroutines.
 //
 // nc, the width of a packed B block, is set at init so that a block fills
 // half of the per-core L2 cache (read from sysfs on Linux, 1 MiB assumed
