@@ -39,9 +39,14 @@ func CopernicusAngles(phiE, phiM float64) (thetaS, thetaM float64) {
 // Copernicus simulates series of the Sun's and Mars' angles seen from
 // Earth every StepDays days, starting from uniformly random heliocentric
 // angles. Each angle is unwrapped along its series (no 2π jumps). The
-// observation is the first pair (θ_S, θ_M), there is no question, and the
-// answer is the whole series (θ_S, θ_M)_t, t = 0..Steps−1, flattened. Params
-// are the heliocentric angles at t = 0, ("phi_E", "phi_M").
+// observation is the first pair (θ_S, θ_M), with θ_S in [0, 2π) and θ_M in
+// (−π, π]; there is no question, and the answer is the whole series
+// (θ_S, θ_M)_t, t = 0..Steps−1, flattened. Params are the heliocentric
+// angles at t = 0, ("phi_E", "phi_M"), on the sheet of the observation:
+// phi_E = θ_S, and phi_M is unwrapped to within arcsin(R_E/R_M) ≈ 0.72 of
+// θ_M + π (see [MarsUnwrapped]), so it lies in (−0.72, 2π + 0.72). Both are
+// then continuous functions of the observation, as a latent can be; the
+// angles reduced to [0, 2π) jump by 2π where θ_M wraps.
 func Copernicus(cfg CopernicusConfig) (*Data, error) {
 	if cfg.Samples <= 0 {
 		return nil, fmt.Errorf("sim: copernicus: Samples must be positive, got %d", cfg.Samples)
@@ -62,7 +67,6 @@ func Copernicus(cfg CopernicusConfig) (*Data, error) {
 	params := make([][]float64, n)
 	for i := range n {
 		phiE, phiM := 2*math.Pi*rng.Float64(), 2*math.Pi*rng.Float64()
-		params[i] = []float64{phiE, phiM}
 		row := ans[i*2*s : (i+1)*2*s]
 		var prevS, prevM float64
 		for t := range s {
@@ -78,6 +82,8 @@ func Copernicus(cfg CopernicusConfig) (*Data, error) {
 			row[2*t], row[2*t+1] = float32(ts), float32(tm)
 		}
 		obs[2*i], obs[2*i+1] = row[0], row[1]
+		_, tm := CopernicusAngles(phiE, phiM)
+		params[i] = []float64{phiE, MarsUnwrapped(phiM, tm)}
 	}
 	return &Data{
 		Observations: physnn.New(obs, n, 2),
@@ -85,6 +91,16 @@ func Copernicus(cfg CopernicusConfig) (*Data, error) {
 		Params:       params,
 		ParamNames:   []string{"phi_E", "phi_M"},
 	}, nil
+}
+
+// MarsUnwrapped returns the heliocentric angle of Mars φ_M + 2πk on the
+// sheet of the angle θ_M at which it is seen from Earth: the one within
+// arcsin(R_E/R_M) ≈ 0.72 of θ_M + π. (Seen from Earth, Mars lies at most
+// that angle away from the direction opposite to its heliocentric one, in
+// the convention of [CopernicusAngles].) Along a series, θ_M and the
+// returned angle wind together, so a latent linear in it has no 2π jumps.
+func MarsUnwrapped(phiM, thetaM float64) float64 {
+	return unwrap(phiM, thetaM+math.Pi)
 }
 
 // unwrap returns the angle equal to a modulo 2π that is nearest prev.

@@ -63,3 +63,45 @@ func TestCopernicusGeometry(t *testing.T) {
 		}
 	})
 }
+
+// TestCopernicusSheet checks the parameters the latents are compared with:
+// phi_E is θ_S, phi_M lies within arcsin(R_E/R_M) of θ_M + π, and along
+// every unwrapped series the Earth-seen angles are those of the
+// heliocentric angles phi + ω·t on the same sheet, so the heliocentric
+// angles advance linearly in time without 2π jumps (a latent linear in
+// them can follow z_{t+1} = z_t + b).
+func TestCopernicusSheet(t *testing.T) {
+	const steps = 50
+	d, err := Copernicus(CopernicusConfig{Samples: 2000, Steps: steps, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bound := math.Asin(EarthRadius / MarsRadius)
+	wE, wM := 2*math.Pi*7/EarthPeriod, 2*math.Pi*7/MarsPeriod
+	ans := d.Answers.Values()
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for i, p := range d.Params {
+		phiE, phiM := p[0], p[1]
+		lo, hi = math.Min(lo, phiM), math.Max(hi, phiM)
+		if float32(phiE) != d.Observations.At(i, 0) {
+			t.Fatalf("series %d: phi_E %g, θ_S %g", i, phiE, d.Observations.At(i, 0))
+		}
+		for s := range steps {
+			e, m := phiE+wE*float64(s), phiM+wM*float64(s)
+			thetaM := float64(ans[i*2*steps+2*s+1])
+			if off := math.Abs(thetaM + math.Pi - m); off > bound+1e-5 {
+				t.Fatalf("series %d step %d: θ_M %g is %g from φ_M + π (bound %g): not on φ_M's sheet", i, s, thetaM, off, bound)
+			}
+			if got := MarsUnwrapped(m, thetaM); math.Abs(got-m) > 1e-9 {
+				t.Fatalf("series %d step %d: MarsUnwrapped moved φ_M %g to %g", i, s, m, got)
+			}
+			if got := float64(ans[i*2*steps+2*s]); math.Abs(got-e) > 1e-5 {
+				t.Fatalf("series %d step %d: θ_S %g, want φ_E %g", i, s, got, e)
+			}
+		}
+	}
+	// The unwrapped Mars angle fills (−0.72, 2π + 0.72).
+	if lo > -bound+0.1 || lo < -bound || hi < 2*math.Pi+bound-0.1 || hi > 2*math.Pi+bound {
+		t.Errorf("phi_M spans [%g, %g], want about (%g, %g)", lo, hi, -bound, 2*math.Pi+bound)
+	}
+}
