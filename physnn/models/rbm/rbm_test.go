@@ -203,6 +203,7 @@ func TestErrors(t *testing.T) {
 		{"nil batch", func() error { _, err := r.FreeEnergy(nil); return err }},
 		{"negative steps", func() error { _, err := r.Gibbs(physnn.Zeros(1, 4), -1); return err }},
 		{"momentum 1", func() error { _, err := r.Train(physnn.Zeros(2, 4), Config{Momentum: 1}); return err }},
+		{"negative L1Start", func() error { _, err := r.Train(physnn.Zeros(2, 4), Config{L1Start: -1}); return err }},
 		{"dbn one size", func() error { _, _, err := TrainDBN(physnn.Zeros(2, 4), []int{4}, Config{}); return err }},
 		{"dbn configs", func() error {
 			_, _, err := TrainDBNLayers(physnn.Zeros(2, 4), []int{4, 2, 1}, []Config{{}})
@@ -663,5 +664,42 @@ func TestWeightPenaltiesShrinkWeights(t *testing.T) {
 				t.Errorf("‖W‖₁ = %.3f with the penalty, %.3f without: want at most half", got, none)
 			}
 		})
+	}
+}
+
+// TestL1Start checks that the L1 penalty starts at epoch L1Start: a start
+// after the last epoch trains exactly as no penalty, an earlier one
+// shrinks the weights.
+func TestL1Start(t *testing.T) {
+	data := physnn.NewRNG(5).Bernoulli(0.5, 200, 16)
+	train := func(cfg Config) []float32 {
+		r, err := newRBM(16, 8, Binary, 0.1, 6)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.Train(data, cfg); err != nil {
+			t.Fatal(err)
+		}
+		return r.Weights.Data()
+	}
+	norm := func(w []float32) float64 {
+		s := 0.0
+		for _, x := range w {
+			s += math.Abs(float64(x))
+		}
+		return s
+	}
+	base := Config{Epochs: 10, BatchSize: 20, LearningRate: 0.05}
+	none := train(base)
+	late, early := base, base
+	late.L1, late.L1Start = 0.05, 11
+	early.L1, early.L1Start = 0.05, 5
+	for i, w := range train(late) {
+		if w != none[i] {
+			t.Fatalf("L1Start after the last epoch: weight %d = %v, want %v as without L1", i, w, none[i])
+		}
+	}
+	if got := norm(train(early)); got > norm(none)/2 {
+		t.Errorf("L1 from epoch 5: ‖W‖₁ = %.3f, without L1 %.3f; want at most half", got, norm(none))
 	}
 }

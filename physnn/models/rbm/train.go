@@ -28,6 +28,11 @@ type Config struct {
 	// L1 and L2 are weight penalties: each update subtracts
 	// LearningRate·(L1·sign W + L2·W). Biases are not penalized.
 	L1, L2 float32
+	// L1Start is the first epoch (1-based) with the L1 penalty; 0 or 1
+	// means from the start. Training first without it lets the receptive
+	// fields form before a strong penalty prunes them to their cores; from
+	// the start, a penalty larger than the first gradients erases them.
+	L1Start int
 	// InitStd is the standard deviation of TrainDBN's initial weights
 	// (0 means 0.01, as New).
 	InitStd float32
@@ -54,7 +59,7 @@ type Epoch struct {
 
 func (c Config) withDefaults() (Config, error) {
 	if c.Epochs < 0 || c.BatchSize < 0 || c.K < 0 || c.LearningRate < 0 ||
-		c.Momentum < 0 || c.Momentum >= 1 || c.L1 < 0 || c.L2 < 0 || c.InitStd < 0 {
+		c.Momentum < 0 || c.Momentum >= 1 || c.L1 < 0 || c.L2 < 0 || c.InitStd < 0 || c.L1Start < 0 {
 		return c, fmt.Errorf("rbm: invalid config %+v; counts, rates and penalties must be ≥ 0 and momentum < 1", c)
 	}
 	if c.InitStd == 0 {
@@ -101,6 +106,10 @@ func (r *RBM) train(data *physnn.Tensor, cfg Config, layer int) ([]Epoch, error)
 	var history []Epoch
 	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
 		start := time.Now()
+		stepCfg := cfg
+		if epoch < cfg.L1Start {
+			stepCfg.L1 = 0
+		}
 		perm := r.rng.Perm(rows)
 		for lo := 0; lo+batch <= rows; lo += batch {
 			if err := physnn.Canceled(); err != nil {
@@ -110,7 +119,7 @@ func (r *RBM) train(data *physnn.Tensor, cfg Config, layer int) ([]Epoch, error)
 			for k, row := range perm[lo : lo+batch] {
 				copy(buf[k*r.visible:(k+1)*r.visible], values[row*r.visible:(row+1)*r.visible])
 			}
-			if err := r.step(physnn.New(buf, batch, r.visible), cfg); err != nil {
+			if err := r.step(physnn.New(buf, batch, r.visible), stepCfg); err != nil {
 				return history, err
 			}
 		}
