@@ -429,22 +429,58 @@ func (st *state) runStatements(ctx context.Context, block *ast.BlockStmt, sc *sp
 			list = append(list, &ast.DeclStmt{Decl: &ast.GenDecl{TokPos: spec.Pos(), Tok: token.VAR, Specs: []ast.Spec{spec}}})
 		}
 	}
+	hoists := map[ast.Stmt]splitter{}
+	list = st.rewriteCommaOk(list, hoists)
+	retried := map[ast.Stmt]bool{}
 	for {
+		var sp splitter
 		i, gd := st.findGenericDefine(list, rw)
-		if gd == nil {
-			return st.runChunk(ctx, &ast.BlockStmt{Lbrace: block.Lbrace, List: list, Rbrace: block.Rbrace}, sc, rw, code)
+		if gd != nil {
+			sp = gd
 		}
-		prefix := append(list[:i:i], gd.tempAssign())
-		if err := st.runChunk(ctx, &ast.BlockStmt{Lbrace: block.Lbrace, List: prefix, Rbrace: block.Rbrace}, sc, rw, code); err != nil {
+		for j, s := range list {
+			if h, ok := hoists[s]; ok && (sp == nil || j < i) {
+				i, sp = j, h
+				break
+			}
+		}
+		prefix := list
+		if sp != nil {
+			prefix = append(list[:i:i], sp.tempAssign())
+		}
+		err := st.runChunk(ctx, &ast.BlockStmt{Lbrace: block.Lbrace, List: prefix, Rbrace: block.Rbrace}, sc, rw, code)
+		if err != nil {
+			// A define yaegi's first pass cannot type: split there and
+			// compile again (nothing ran).
+			stmts := prefix
+			if sp != nil {
+				stmts = prefix[:i]
+			}
+			j, h, herr := st.typingFailure(err, stmts)
+			if herr != nil {
+				return herr
+			}
+			if h != nil && !retried[stmts[j]] && len(retried) < maxHoists {
+				retried[stmts[j]] = true
+				hoists[stmts[j]] = h
+				continue
+			}
 			return err
 		}
-		cont, err := st.continuation(gd)
+		if sp == nil {
+			return nil
+		}
+		cont, err := sp.finish(st)
 		if err != nil {
 			return err
 		}
 		list = append(cont, list[i+1:]...)
 	}
 }
+
+// maxHoists bounds the splits of one cell at defines yaegi cannot type
+// (see hoist.go), each of which costs a compile.
+const maxHoists = 16
 
 // varGroup returns s's declaration when s declares several var specs.
 func varGroup(s ast.Stmt) *ast.GenDecl {

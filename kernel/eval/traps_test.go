@@ -34,6 +34,27 @@ func TestYaegiTraps(t *testing.T) {
 			{code: "var (\n\tp = y\n\tq = 7.0\n)\np + q", value: "10.5"},
 			{code: "var strs = strings.Fields(\"u v\")\nvar w = strs\nlen(w)", value: "2"},
 		}},
+		{"top-level define from an index the first pass cannot type", []step{
+			{code: "tt := physnn.Zeros(2, 3)\nhist := train.History{TrainLoss: []float64{4, 2}}\nwords := strings.Fields(\"ab cd\")"},
+			{code: "x := tt.Shape()[1]\nx", value: "3"},
+			{code: "last := hist.TrainLoss[len(hist.TrainLoss)-1]\nfmt.Printf(\"%T %v\", last, last)", stdout: "float64 2"},
+			{code: "b := words[1][0]\nw := words[0] + \"!\"\nn := 2 * tt.Shape()[0]\nfmt.Println(b, w, n)", stdout: "99 ab! 4"},
+			{code: "s := \"xyz\"\nc := s[1]\nh := http.Header{\"A\": {\"v\"}}\nhv := h[\"A\"][0]\nfmt.Println(c, hv)", stdout: "121 v"},
+			{code: "arr := [3]int{1, 2, 3}\npa := &arr\ne := pa[2]\np0 := &words[0]\n*p0 = \"zz\"\nfmt.Println(e, words[0])", stdout: "3 zz"},
+			{code: "var lay []nn.Layer = []nn.Layer{nn.NewBatchNorm(2)}\nl := lay[0]\nfmt.Printf(\"%T\", &l)", stdout: "*nn.Layer"},
+			{code: "count := 0\nf := func() []int { count++; return []int{7, 8} }\ny := f()[1]\nfmt.Println(y, count)", stdout: "8 1"},
+			{code: "var q = words[1]\nq", value: "cd"},
+		}},
+		{"top-level comma-ok defines", []step{
+			{code: "var xa any = 3\nm := map[string]int{\"a\": 1}\nch := make(chan int, 1)\nch <- 4"},
+			{code: "v, ok := xa.(int)\nfmt.Println(v, ok)", stdout: "3 true"},
+			{code: "s, ok2 := xa.(string)\nfmt.Printf(\"%q %v\", s, ok2)", stdout: `"" false`},
+			{code: "mv, mok := m[\"a\"]\n_, miss := m[\"z\"]\nfmt.Println(mv, mok, miss)", stdout: "1 true false"},
+			{code: "r, rok := <-ch\nclose(ch)\nr2, rok2 := <-ch\nfmt.Println(r, rok, r2, rok2)", stdout: "4 true 0 false"},
+			{code: "key := func() string { return \"a\" }\nkv, kok := m[key()]\nfmt.Println(kv, kok)", stdout: "1 true"},
+			{code: "hd := http.Header{\"K\": {\"v\"}}\nhv, hok := hd[\"K\"]\nfmt.Println(hv, hok)", stdout: "[v] true"},
+			{code: "var dv, dok = m[\"a\"]\nfmt.Println(dv, dok)", stdout: "1 true"},
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { runSteps(t, tt.steps) })
