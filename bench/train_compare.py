@@ -31,14 +31,17 @@ def go_bench(pattern, benchtime):
         sys.exit(f"{' '.join(cmd)} failed:\n{out.stdout}{out.stderr}")
     res = {}
     for line in out.stdout.splitlines():
-        m = re.match(r"BenchmarkTrain(\w+)-\d+\s+\d+\s+\S+ ns/op\s+(\S+) samples/s\s+(\S+) B/op\s+(\S+) allocs/op", line)
-        if m:
-            res[m.group(1)] = (float(m.group(2)), int(m.group(4)))
+        m = re.match(r"BenchmarkTrain(\w+)-\d+\s+\d+\s+(.*)", line)
+        if not m:
+            continue
+        f = m.group(2).split()
+        metrics = {unit: float(v) for v, unit in zip(f[0::2], f[1::2])}  # value-unit pairs, in any order
+        res[m.group(1)] = (metrics["samples/s"], int(metrics.get("allocs/op", -1)), metrics.get("samples/cpu-s", float("nan")))
     return res
 
 
 def torch_bench(threads, device, seconds, names):
-    """Runs the PyTorch twins once and returns {name: samples/s}."""
+    """Runs the PyTorch twins once and returns {name: (samples/s, samples per CPU-second)}."""
     cmd = [sys.executable, "-W", "ignore", os.path.join(ROOT, "bench", "pytorch", "train_bench.py"),
            "--threads", str(threads), "--device", device, "--seconds", str(seconds), "--repeat", "1", *names]
     out = subprocess.run(cmd, capture_output=True, text=True)
@@ -48,7 +51,7 @@ def torch_bench(threads, device, seconds, names):
     for line in out.stdout.splitlines():
         f = line.split()
         if f and f[0] == "BENCH":
-            res[f[1]] = float(f[3])
+            res[f[1]] = (float(f[3]), float(f[6]))
     return res
 
 
@@ -64,25 +67,41 @@ def main():
     cores = os.cpu_count()
     cuda = torch.cuda.is_available()
     mlp_time, cnn_steps, secs = ("1s", "3x", 1.0) if args.quick else ("3s", "8x", 3.0)
-    runs = {k: {n: [] for n in NAMES} for k in ["go", "pt", "pt1", "gpu"]}
+    keys = ["go", "pt", "pt1", "gpu"]
+    runs = {k: {n: [] for n in NAMES} for k in keys}
+    cpu_runs = {k: {n: [] for n in NAMES} for k in keys}
     allocs = {}
     for r in range(args.rounds):
         print(f"round {r + 1}/{args.rounds} ...", file=sys.stderr, flush=True)
         got = go_bench("Train(SciNet)", mlp_time)
         got.update(go_bench("TrainJetCNN", cnn_steps))
-        for n, (v, a) in got.items():
+        for n, (v, a, c) in got.items():
             runs["go"][n].append(v)
+            cpu_runs["go"][n].append(c)
             allocs[n] = a
         for key, th in [("pt", cores), ("pt1", 1)]:
-            for n, v in torch_bench(th, "cpu", secs, NAMES).items():
+            for n, (v, c) in torch_bench(th, "cpu", secs, NAMES).items():
                 runs[key][n].append(v)
+                cpu_runs[key][n].append(c)
         if cuda:
-            for n, v in torch_bench(cores, "cuda", secs, NAMES).items():
+            for n, (v, c) in torch_bench(cores, "cuda", secs, NAMES).items():
                 runs["gpu"][n].append(v)
+                cpu_runs["gpu"][n].append(c)
     load = os.getloadavg()[0]
-    print(f"\nTraining throughput, samples/s (median of {args.rounds} alternating rounds; best in brackets); "
-          f"{cores} cores, load average {load:.1f}; torch {torch.__version__}")
-    hdr = f"{'network':<16} {'batch':>5} {'physnn':>20} {f'PyTorch {cores} thr':>20} {'PyTorch 1 thr':>20} {'physnn/PyTorch':>15} {'allocs/op':>9}"
+    print(f"\n{cores} cores, load average {load:.1f}; torch {torch.__version__}; median of {args.rounds} alternating rounds, "
+          "best in brackets")
+    for title, data, unit in [("wall clock", runs, "samples/s"), ("CPU time", cpu_runs, "samples per CPU-second")]:
+        print(f"\nTraining throughput by {title}, {unit}")
+        table(data, cores, cuda, allocs if data is runs else None)
+    print("\nphysnn/PyTorch divides physnn's median by the better PyTorch CPU median. allocs/op is Go's -benchmem figure\n"
+          "per training step (setup included, so it falls towards the steady state's 0 with more steps). On a machine\n"
+          "shared with other jobs the CPU-time table is the steadier comparison (it counts work, not waiting for a core).")
+
+
+def table(runs, cores, cuda, allocs):
+    hdr = f"{'network':<16} {'batch':>5} {'physnn':>20} {f'PyTorch {cores} thr':>20} {'PyTorch 1 thr':>20} {'physnn/PyTorch':>15}"
+    if allocs is not None:
+        hdr += f" {'allocs/op':>9}"
     if cuda:
         hdr += f" {'PyTorch GPU':>14}"
     print(hdr)
@@ -95,12 +114,12 @@ def main():
         which = f"{cores} thr" if cell["pt"][0] >= cell["pt1"][0] else "1 thr"
         fmt = lambda c: f"{c[0]:>10.0f} [{c[1]:>7.0f}]"
         line = (f"{n:<16} {BATCH[n]:>5} {fmt(cell['go']):>20} {fmt(cell['pt']):>20} {fmt(cell['pt1']):>20} "
-                f"{cell['go'][0] / best_pt:>8.2f}× ({which}) {allocs.get(n, -1):>6}")
+                f"{cell['go'][0] / best_pt:>8.2f}× ({which})")
+        if allocs is not None:
+            line += f" {allocs.get(n, -1):>6}"
         if cuda:
             line += f" {cell['gpu'][0]:>14.0f}"
         print(line)
-    print("physnn/PyTorch divides physnn's median by the better PyTorch CPU median; allocs/op is Go's -benchmem\n"
-          "figure per training step (setup included, so it falls towards the steady state's 0 with more steps).")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,10 @@
 Runs the same networks, batch sizes, losses and optimizer as
 physnn/bench/throughput_test.go and prints one line per benchmark:
 
-    BENCH <name> <device> <median samples/s> <best samples/s> <median ms/step>
+    BENCH <name> <device> <median samples/s> <best samples/s> <median ms/step> <median samples per CPU-second>
+
+Samples per CPU-second (process CPU time, all threads) count the work rather than the wait for a core, so
+they are the steadier figure on a machine shared with other jobs.
 
 so bench/train_compare.py can pair them with Go's figures. A step is what
 train.Fit does: gather a shuffled mini-batch from in-memory tensors, zero the
@@ -130,9 +133,9 @@ def run(name, device, seconds, repeat):
         sync()
 
     steps(3)  # warm-up (allocator, kernels, cuDNN autotuning)
-    rates = []
+    rates, cpu_rates = [], []
     for _ in range(repeat):
-        k, t0 = 0, time.perf_counter()
+        k, t0, c0 = 0, time.perf_counter(), time.process_time()
         while True:
             steps(1)
             k += 1
@@ -140,8 +143,10 @@ def run(name, device, seconds, repeat):
             if dt >= seconds and k >= 3:
                 break
         rates.append(k * batch / dt)
+        cpu_rates.append(k * batch / max(time.process_time() - c0, 1e-9))
     med = statistics.median(rates)
-    print(f"BENCH {name} {device} {med:.1f} {max(rates):.1f} {1000 * batch / med:.3f}", flush=True)
+    cpu = statistics.median(cpu_rates)
+    print(f"BENCH {name} {device} {med:.1f} {max(rates):.1f} {1000 * batch / med:.3f} {cpu:.1f}", flush=True)
 
 
 def main():
