@@ -7,8 +7,9 @@
 //
 // Every benchmark trains through train.Fit (scinet.Train for SciNet), the
 // path users take, and counts one b.N iteration per optimizer step, so
-// -benchmem's allocs/op is the steady-state allocation count of a training
-// step. Besides samples/s each reports samples per CPU-second (process CPU
+// -benchmem's allocs/op tends to a training step's steady-state allocation
+// count as b.N grows (setup is included); TestTrainStepAllocations measures
+// that count exactly and asserts it is zero for an MLP. Besides samples/s each reports samples per CPU-second (process CPU
 // time), the steadier figure on a machine shared with other jobs.
 // bench/pytorch/train_bench.py runs the same networks, batch sizes and
 // optimizer in PyTorch; bench/train_compare.py runs both and prints the
