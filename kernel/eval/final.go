@@ -72,12 +72,13 @@ func (st *state) wrapFinalValue(sc *splitCell, rw *rewriter) {
 		return
 	}
 	// finalVar = expr; builtins.Keep(finalVar)
-	// A composite literal goes through a temporary that gives the value its
-	// static type first: assigned to the interface directly, it loses its
-	// interpreted methods. Only literals do, because every temporary is a
-	// new slot in yaegi's global frame, which never shrinks.
+	// A composite literal or a value an interpreted function or method
+	// returns goes through a temporary that gives the value its static type
+	// first: assigned to the interface directly, it loses its interpreted
+	// methods (pointer receivers included). Only those do, because every
+	// temporary is a new slot in yaegi's global frame, which never shrinks.
 	pos := last.X.Pos()
-	if !isCompositeLit(last.X) || st.isGenericCall(last.X, rw) {
+	if !(isCompositeLit(last.X) || st.mayHaveCellMethods(last.X, rw)) || st.isGenericCall(last.X, rw) {
 		list[len(list)-1] = &ast.AssignStmt{
 			Lhs: []ast.Expr{&ast.Ident{NamePos: pos, Name: finalVar}}, TokPos: pos, Tok: token.ASSIGN, Rhs: []ast.Expr{last.X},
 		}
@@ -93,6 +94,48 @@ func (st *state) wrapFinalValue(sc *splitCell, rw *rewriter) {
 		Fun:    &ast.SelectorExpr{X: &ast.Ident{NamePos: pos, Name: builtinsAlias}, Sel: &ast.Ident{NamePos: pos, Name: "Keep"}},
 		Lparen: pos, Args: []ast.Expr{&ast.Ident{NamePos: pos, Name: finalVar}}, Rparen: pos,
 	}})
+}
+
+// mayHaveCellMethods reports whether e, a call or an index, may yield a
+// value of a type a cell declared: a call of anything but a compiled
+// package function, a builtin or a conversion to a basic type, or an index
+// of an earlier cell's variable whose elements may be interpreted structs.
+func (st *state) mayHaveCellMethods(e ast.Expr, rw *rewriter) bool {
+	switch e := ast.Unparen(e).(type) {
+	case *ast.CallExpr:
+		switch fun := ast.Unparen(e.Fun).(type) {
+		case *ast.Ident:
+			if !rw.isUserName(fun.Name) && (builtinResults[fun.Name] > 0 || isBasicTypeName(fun.Name)) {
+				return false
+			}
+		case *ast.SelectorExpr:
+			if id, ok := fun.X.(*ast.Ident); ok && !rw.isUserName(id.Name) {
+				if _, isPkg := st.pkgPath(id.Name); isPkg {
+					return false
+				}
+			}
+		case *ast.ArrayType, *ast.MapType, *ast.ChanType, *ast.FuncType, *ast.InterfaceType:
+			return false
+		}
+		return true
+	case *ast.IndexExpr:
+		id, ok := ast.Unparen(e.X).(*ast.Ident)
+		if !ok {
+			return false
+		}
+		if _, local := rw.local[id.Name]; local {
+			return false
+		}
+		v, ok := st.global(id.Name)
+		if !ok {
+			return false
+		}
+		switch t := v.Type(); t.Kind() {
+		case reflect.Slice, reflect.Array, reflect.Map:
+			return mayBeInterpreted(t.Elem())
+		}
+	}
+	return false
 }
 
 // isCompositeLit reports whether e is T{...} or &T{...}.

@@ -55,8 +55,27 @@ func TestYaegiTraps(t *testing.T) {
 			{code: "hd := http.Header{\"K\": {\"v\"}}\nhv, hok := hd[\"K\"]\nfmt.Println(hv, hok)", stdout: "[v] true"},
 			{code: "var dv, dok = m[\"a\"]\nfmt.Println(dv, dok)", stdout: "1 true"},
 		}},
+		{"pointer-receiver renderers on a final value", []step{
+			{code: "type Box struct{ T string }\nfunc (b *Box) HTML() string { return \"<i>\" + b.T + \"</i>\" }\nfunc (b *Box) String() string { return \"box \" + b.T }\nfunc NewBox(s string) *Box { return &Box{s} }\ntype Card struct{ T string }\nfunc (c Card) String() string { return \"card \" + c.T }\nfunc NewCard(s string) Card { return Card{s} }\nboxes := []*Box{NewBox(\"a\")}"},
+			{code: "NewBox(\"q\")", value: "box q"},
+			{code: "NewCard(\"r\")", value: "card r"},
+			{code: "boxes[0]", value: "box a"},
+			{code: "mk := func() *Box { return NewBox(\"f\") }\nmk()", value: "box f"},
+			{code: "strings.ToUpper(\"x\")", value: "X"},
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { runSteps(t, tt.steps) })
+	}
+}
+
+// TestPointerReceiverHTMLFromCall checks that a final value returned by a
+// cell function renders through its pointer-receiver HTML method.
+func TestPointerReceiverHTMLFromCall(t *testing.T) {
+	in := newTestInterpreter(t)
+	mustRun(t, in, "type Panel struct{ T string }\nfunc (p *Panel) HTML() string { return \"<b>\" + p.T + \"</b>\" }\nfunc (p *Panel) MIMEBundle() map[string]any { return map[string]any{\"text/markdown\": \"**\" + p.T + \"**\"} }\nfunc NewPanel(s string) *Panel { return &Panel{s} }")
+	res, _ := mustRun(t, in, "NewPanel(\"hi\")")
+	if res.Value == nil || res.Value.Data["text/html"] != "<b>hi</b>" || res.Value.Data["text/markdown"] != "**hi**" {
+		t.Errorf("final value data %v, want text/html <b>hi</b> and text/markdown **hi**", res.Value)
 	}
 }
