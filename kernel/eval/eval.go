@@ -157,8 +157,13 @@ func (in *Interpreter) newState() (*state, error) {
 	h := newHandle(yi)
 	// time.Sleep on the cell's goroutine returns when the cell is
 	// interrupted (see yaegiHandle.sleep).
-	if err := yi.Use(interp.Exports{"time/time": {"Sleep": reflect.ValueOf(h.sleep)}}); err != nil {
-		return nil, fmt.Errorf("eval: interruptible sleep: %w", err)
+	// time.AfterFunc and context.AfterFunc recover their callbacks' panics
+	// (see guardCallback).
+	if err := yi.Use(interp.Exports{
+		"time/time":       {"Sleep": reflect.ValueOf(h.sleep), "AfterFunc": reflect.ValueOf(in.afterFunc)},
+		"context/context": {"AfterFunc": reflect.ValueOf(in.contextAfterFunc)},
+	}); err != nil {
+		return nil, fmt.Errorf("eval: interruptible sleep, guarded callbacks: %w", err)
 	}
 	var stdinVar io.Reader = in.stdin
 	if err := yi.Use(builtinsExports(st.keep, st.put, in.goroutinePanic, &stdinVar)); err != nil {
@@ -410,7 +415,12 @@ func (st *state) runCell(ctx context.Context, code string) error {
 // from earlier cells.
 
 // goroutinePanic reports a panic recovered in a goroutine a cell started.
+// Recovered on the cell's own goroutine (a Go method that calls its
+// function synchronously), the panic goes on, as it would in Go.
 func (in *Interpreter) goroutinePanic(r any, where string) {
+	if in.onCellGoroutine() {
+		panic(r)
+	}
 	msg := "panic in goroutine"
 	if where != "" {
 		msg += " started at cell line " + strings.Replace(where, ":", ", column ", 1)

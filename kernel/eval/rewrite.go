@@ -313,6 +313,7 @@ func (rw *rewriter) rewrite(root ast.Node) {
 		switch n := n.(type) {
 		case *ast.CallExpr:
 			rw.rewriteBuiltinCall(n)
+			rw.guardWaitGroupGo(n)
 		case *ast.SelectorExpr:
 			// os.Stdin becomes a reader that asks the frontend for input.
 			if id, ok := n.X.(*ast.Ident); ok && rw.osName != "" && id.Name == rw.osName && n.Sel.Name == "Stdin" {
@@ -520,6 +521,24 @@ func (rw *rewriter) rewriteGo(g *ast.GoStmt) ast.Stmt {
 		}
 	}
 	inner := &ast.CallExpr{Fun: call.Fun, Lparen: call.Lparen, Args: args, Ellipsis: call.Ellipsis, Rparen: call.Rparen}
+	deferred := rw.recoverReport(pos)
+	body := &ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{deferred, &ast.ExprStmt{X: inner}}, Rbrace: pos}
+	wrapped := &ast.GoStmt{Go: pos, Call: &ast.CallExpr{
+		Fun:    &ast.FuncLit{Type: &ast.FuncType{Func: pos, Params: &ast.FieldList{Opening: pos, Closing: pos}}, Body: body},
+		Lparen: pos, Rparen: pos,
+	}}
+	rw.wrapped[wrapped] = true
+	if len(init) == 0 {
+		return wrapped
+	}
+	return &ast.BlockStmt{Lbrace: pos, List: append(init, wrapped), Rbrace: pos}
+}
+
+// recoverReport is the statement that recovers a goroutine's panic and
+// reports it with the position of the statement that started it:
+//
+//	defer func() { if r := recover(); r != nil { report(r, "3:1") } }()
+func (rw *rewriter) recoverReport(pos token.Pos) ast.Stmt {
 	where := ""
 	if rw.positionOf != nil {
 		where = rw.positionOf(pos)
@@ -537,20 +556,29 @@ func (rw *rewriter) rewriteGo(g *ast.GoStmt) ast.Stmt {
 			Rparen: pos,
 		}}}, Rbrace: pos},
 	}
-	deferred := &ast.DeferStmt{Defer: pos, Call: &ast.CallExpr{
+	return &ast.DeferStmt{Defer: pos, Call: &ast.CallExpr{
 		Fun:    &ast.FuncLit{Type: &ast.FuncType{Func: pos, Params: &ast.FieldList{Opening: pos, Closing: pos}}, Body: &ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{report}, Rbrace: pos}},
 		Lparen: pos, Rparen: pos,
 	}}
-	body := &ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{deferred, &ast.ExprStmt{X: inner}}, Rbrace: pos}
-	wrapped := &ast.GoStmt{Go: pos, Call: &ast.CallExpr{
-		Fun:    &ast.FuncLit{Type: &ast.FuncType{Func: pos, Params: &ast.FieldList{Opening: pos, Closing: pos}}, Body: body},
-		Lparen: pos, Rparen: pos,
-	}}
-	rw.wrapped[wrapped] = true
-	if len(init) == 0 {
-		return wrapped
+}
+
+// guardWaitGroupGo makes `x.Go(func() { ... })` (sync.WaitGroup.Go, Go 1.25,
+// which runs the literal on a goroutine of its own) recover and report a
+// panic in the literal, as a go statement does. A Go method of a cell type
+// that calls the literal on the cell's goroutine sees the panic go on.
+func (rw *rewriter) guardWaitGroupGo(call *ast.CallExpr) {
+	sel, ok := call.Fun.(*ast.SelectorExpr)
+	if !ok || sel.Sel.Name != "Go" || len(call.Args) != 1 {
+		return
 	}
-	return &ast.BlockStmt{Lbrace: pos, List: append(init, wrapped), Rbrace: pos}
+	if id, ok := sel.X.(*ast.Ident); ok && !rw.isUserName(id.Name) && rw.oracle.selectorType(id.Name, "Go", false) != "" {
+		return // a package's function Go
+	}
+	lit, ok := call.Args[0].(*ast.FuncLit)
+	if !ok || fieldCount(lit.Type.Params) != 0 || fieldCount(lit.Type.Results) != 0 {
+		return
+	}
+	lit.Body.List = append([]ast.Stmt{rw.recoverReport(call.Pos())}, lit.Body.List...)
 }
 
 func isCall(e ast.Expr) bool {

@@ -63,6 +63,13 @@ func TestYaegiTraps(t *testing.T) {
 			{code: "mk := func() *Box { return NewBox(\"f\") }\nmk()", value: "box f"},
 			{code: "strings.ToUpper(\"x\")", value: "X"},
 		}},
+		{"panics in callbacks on compiled goroutines are reported", []step{
+			{code: "time.AfterFunc(5*time.Millisecond, func() { panic(\"late\") })\ntime.Sleep(60 * time.Millisecond)", stderr: "panic in a time.AfterFunc callback: late"},
+			{code: "ctx, cancel := context.WithCancel(context.Background())\ncontext.AfterFunc(ctx, func() { panic(fmt.Errorf(\"ctx %d\", 1)) })\ncancel()\ntime.Sleep(60 * time.Millisecond)", stderr: "panic in a context.AfterFunc callback: ctx 1"},
+			{code: "var wg sync.WaitGroup\nwg.Go(func() { panic(\"in wg\") })\nwg.Wait()\ntime.Sleep(20 * time.Millisecond)", stderr: "panic in goroutine started at cell line 2, column 1: in wg"},
+			{code: "type Runner struct{}\nfunc (Runner) Go(f func()) { f() }\nRunner{}.Go(func() { panic(\"sync\") })", errName: "panic", errText: "sync"},
+			{code: "fired := make(chan bool, 1)\ntime.AfterFunc(time.Millisecond, func() { fired <- true })\n<-fired", value: "true"},
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { runSteps(t, tt.steps) })
