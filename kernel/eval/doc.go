@@ -32,8 +32,42 @@
 //   - min and max call compiled helpers for int, float64, float32 and string
 //     operands and an interpreted generic fallback otherwise; clear calls a
 //     reflect-based helper;
-//   - a go statement is wrapped so a panic in the goroutine is recovered and
-//     reported on the cell's stderr (yaegi lets it kill the process);
+//   - a go statement, and the literal of `wg.Go(func() {...})`, are wrapped
+//     so a panic in the goroutine is recovered and reported on the cell's
+//     stderr (yaegi lets it kill the process); time.AfterFunc and
+//     context.AfterFunc are replaced by versions that do the same for
+//     their callbacks;
+//   - `a, b = x, nil` gives nil the destination's type (yaegi panics with
+//     "reflect: New(nil)", issue #1583), by reading the destination into a
+//     hidden variable first; a destination that calls a function is an
+//     error saying to assign the nil on its own line;
+//   - a closure created in a loop (stored, deferred, or run by a go
+//     statement) reads a per-iteration copy of the loop variables it uses,
+//     as in Go 1.22: yaegi keeps one slot per loop variable (issues #1594,
+//     #1713). A range loop's body reads the copy everywhere (so &v differs
+//     per iteration too); a three-clause loop's closures read it only when
+//     the body never assigns the variable or takes its address, else the
+//     loop runs as yaegi runs it;
+//   - a top-level comma-ok define yaegi cannot type ("nil type"): `v, ok :=
+//     x.(T)` becomes a call of a function literal returning (T, bool);
+//     `v, ok := m[k]` becomes `v, ok := m[k], <literal returning whether k
+//     is in m>` when m and k call nothing, else m and k, like the channel of
+//     `v, ok := <-ch`, are evaluated first (see the split below) and the
+//     function literal names their types;
+//   - a top-level define whose value indexes a compiled value (a slice a
+//     compiled function returned, a compiled struct's field), a string or
+//     an array pointer (`x := t.Shape()[1]`, `last := h.Loss[len(h.Loss)-1]`,
+//     `c := s[0]`) fails in yaegi's first typing pass ("constant definition
+//     loop" or an interpreter panic). When compiling fails there, the cell
+//     is split at that define like a generic define: the operand runs into a
+//     hidden variable, then the define runs as `x := (U)(hidden.(T))[i]`
+//     with T the operand's run-time type (its static type: an indexable
+//     value is never an interface) and U its unnamed form, or `(byte)(...)`
+//     for a string. The compile that failed ran nothing;
+//   - a package-level var whose value reads an earlier cell's variable runs
+//     as a statement before the cell's statements (yaegi reports "variable
+//     definition loop"), in Go's initialisation order, and the declarations
+//     using it compile after it;
 //   - os.Stdin reads go to the frontend (input_request), as fmt.Scan does;
 //   - a top-level `x := g(args)`, `var x = g(args)` or `var x T = g(args)`
 //     whose values call a generic function (slices, maps, cmp, the min/max
@@ -48,6 +82,12 @@
 //
 // A top-level defer is rejected: the cell is not a function, and yaegi would
 // run the deferred call after every later cell.
+//
+// These cells were checked and need no rewrite: method values (`f :=
+// acc.Add`), struct literals of compiled types (`train.Config{...}`), range
+// over a channel, labeled break and continue, defer and recover inside
+// functions and function literals, and a user variable named like a
+// package (`strings := []string{...}`).
 //
 // # Values
 //
@@ -124,10 +164,19 @@
 //     of the generic call itself retains ~1.4 KiB either way).
 //   - A multi-value define in a nested block of a top-level statement that
 //     also contains return or goto still fails in yaegi ("undefined").
-//   - `var x T = y` in a declaration, with y a variable of an earlier cell,
-//     fails in yaegi ("variable definition loop"); write `var x T` then
-//     `x = y`.
-//   - Methods with pointer receivers of cell types are not seen on the
-//     final value; goroutine loop variables follow pre-Go 1.22 semantics in
-//     classic for loops.
+//   - A package-level var that reads an earlier cell's variable runs as a
+//     statement (see Rewrites), so a method using it cannot be declared in
+//     the cell of its type.
+//   - A final value keeps its interpreted methods (HTML, MIMEBundle, String
+//     ... with value or pointer receivers) when it is a variable, a
+//     composite literal, a call of anything but a compiled package function,
+//     or an index of an earlier cell's slice or map of cell structs; other
+//     expressions (a field, an index of a variable of this cell) show
+//     through display.Render only: assign them to a variable first.
+//   - A three-clause loop whose body assigns the loop variable (or takes
+//     its address) keeps yaegi's one shared variable for closures.
+//   - Splits at typing failures and hoisted comma-ok defines evaluate the
+//     operand before the rest of the define's values; a define with several
+//     values where an earlier value calls a function gets an error asking
+//     for one define per line. An array operand is copied when hoisted.
 package eval
