@@ -499,7 +499,7 @@ func varGroup(s ast.Stmt) *ast.GenDecl {
 // what it declared.
 func (st *state) runChunk(ctx context.Context, block *ast.BlockStmt, sc *splitCell, rw *rewriter, code string) error {
 	if _, err := st.h.compileRun(ctx, block); err != nil {
-		return st.explainUndefined(st.explainHostPanic(err, block), sc)
+		return st.explainUndefined(st.explainGenericArg(st.explainHostPanic(err, block), block, rw), sc)
 	}
 	st.recordStmts(block, rw)
 	st.recordSource(code, nil, block)

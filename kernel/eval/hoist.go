@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"go/ast"
@@ -454,5 +455,65 @@ func (h *yaegiHandle) compileOnly(node ast.Node) (err error) {
 		}
 	}()
 	_, err = h.yi.CompileAST(node)
+	return err
+}
+
+// explainGenericArg turns yaegi's panic when it instantiates a generic
+// function of the standard library (slices, maps) with a value of a compiled
+// type (a slice a compiled function returned or a compiled struct's field)
+// into an error at the call that says how to convert the argument, naming
+// its type when the argument can be evaluated without side effects.
+func (st *state) explainGenericArg(err error, root ast.Node, rw *rewriter) error {
+	var hp *hostPanic
+	if !errors.As(err, &hp) || !strings.Contains(fmt.Sprint(hp.value), "CFG post-order panic") {
+		return err
+	}
+	m := cellPos.FindStringSubmatch(fmt.Sprint(hp.value))
+	if m == nil {
+		return err
+	}
+	line, _ := strconv.Atoi(m[1])
+	col, _ := strconv.Atoi(m[2])
+	var call *ast.CallExpr
+	ast.Inspect(root, func(n ast.Node) bool {
+		if c, ok := n.(*ast.CallExpr); ok && call == nil {
+			if p := st.fset.Position(c.Pos()); p.Line == line && p.Column == col {
+				call = c
+			}
+		}
+		return call == nil
+	})
+	if call == nil {
+		return err
+	}
+	sel, ok := call.Fun.(*ast.SelectorExpr)
+	if !ok {
+		return err
+	}
+	pkg, ok := sel.X.(*ast.Ident)
+	if !ok || rw.isUserName(pkg.Name) {
+		return err
+	}
+	if p, ok := st.pkgPath(pkg.Name); !ok || !sourcePackages[p] {
+		return err
+	}
+	for _, arg := range call.Args {
+		if isCompositeLit(arg) || isTypedOperand(arg) || hasEffects(arg) {
+			continue
+		}
+		typ := "T"
+		if v, perr := st.h.compileRun(context.Background(), &ast.BlockStmt{List: []ast.Stmt{&ast.ExprStmt{X: arg}}}); perr == nil && v.IsValid() {
+			t := v.Type()
+			if v.Kind() == reflect.Interface && !v.IsNil() {
+				t = v.Elem().Type()
+			}
+			if e, terr := st.typeExpr(t, arg.Pos()); terr == nil {
+				typ = exprString(e)
+			}
+		}
+		return &rewriteError{pos: call.Pos(), msg: fmt.Sprintf(
+			"the interpreter cannot instantiate %s.%s with %s, a value of a compiled type; convert it: %s.%s(%s(%s))",
+			pkg.Name, sel.Sel.Name, exprString(arg), pkg.Name, sel.Sel.Name, typ, exprString(arg))}
+	}
 	return err
 }

@@ -70,6 +70,11 @@ func TestYaegiTraps(t *testing.T) {
 			{code: "type Runner struct{}\nfunc (Runner) Go(f func()) { f() }\nRunner{}.Go(func() { panic(\"sync\") })", errName: "panic", errText: "sync"},
 			{code: "fired := make(chan bool, 1)\ntime.AfterFunc(time.Millisecond, func() { fired <- true })\n<-fired", value: "true"},
 		}},
+		{"generic standard-library call with a compiled slice explains itself", []step{
+			{code: "hist := train.History{TrainLoss: []float64{3, 2, 1}}"},
+			{code: "slices.Max(hist.TrainLoss)", errName: "CompileError", errText: "1:1: the interpreter cannot instantiate slices.Max with hist.TrainLoss, a value of a compiled type; convert it: slices.Max([]float64(hist.TrainLoss))"},
+			{code: "best := slices.Min([]float64(hist.TrainLoss))\nbest", value: "1"},
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { runSteps(t, tt.steps) })
