@@ -2,6 +2,7 @@ package eval
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/token"
@@ -432,6 +433,7 @@ func (st *state) runStatements(ctx context.Context, block *ast.BlockStmt, sc *sp
 	hoists := map[ast.Stmt]splitter{}
 	list = st.rewriteCommaOk(list, hoists)
 	retried := map[ast.Stmt]bool{}
+	fixes := 0
 	for {
 		var sp splitter
 		i, gd := st.findGenericDefine(list, rw)
@@ -449,6 +451,10 @@ func (st *state) runStatements(ctx context.Context, block *ast.BlockStmt, sc *sp
 			prefix = append(list[:i:i], sp.tempAssign())
 		}
 		err := st.runChunk(ctx, &ast.BlockStmt{Lbrace: block.Lbrace, List: prefix, Rbrace: block.Rbrace}, sc, rw, code)
+		if errors.Is(err, errRetry) && fixes < maxHoists {
+			fixes++
+			continue // a call was rewritten in place; nothing ran
+		}
 		if err != nil {
 			// A define yaegi's first pass cannot type: split there and
 			// compile again (nothing ran).
@@ -478,6 +484,10 @@ func (st *state) runStatements(ctx context.Context, block *ast.BlockStmt, sc *sp
 	}
 }
 
+// errRetry is runChunk's answer when compiling failed and it rewrote a
+// call so that compiling again may succeed (see fixGenericArgs).
+var errRetry = errors.New("eval: compile again")
+
 // maxHoists bounds the splits of one cell at defines yaegi cannot type
 // (see hoist.go), each of which costs a compile.
 const maxHoists = 16
@@ -499,6 +509,9 @@ func varGroup(s ast.Stmt) *ast.GenDecl {
 // what it declared.
 func (st *state) runChunk(ctx context.Context, block *ast.BlockStmt, sc *splitCell, rw *rewriter, code string) error {
 	if _, err := st.h.compileRun(ctx, block); err != nil {
+		if st.fixGenericArgs(err, block, rw) {
+			return errRetry
+		}
 		return st.explainUndefined(st.explainGenericArg(st.explainHostPanic(err, block), block, rw), sc)
 	}
 	st.recordStmts(block, rw)

@@ -458,19 +458,16 @@ func (h *yaegiHandle) compileOnly(node ast.Node) (err error) {
 	return err
 }
 
-// explainGenericArg turns yaegi's panic when it instantiates a generic
-// function of the standard library (slices, maps) with a value of a compiled
-// type (a slice a compiled function returned or a compiled struct's field)
-// into an error at the call that says how to convert the argument, naming
-// its type when the argument can be evaluated without side effects.
-func (st *state) explainGenericArg(err error, root ast.Node, rw *rewriter) error {
+// genericArgCall finds the slices/maps call at which yaegi panicked while
+// instantiating it (err), with the package's and the function's names.
+func (st *state) genericArgCall(err error, root ast.Node, rw *rewriter) (*ast.CallExpr, string) {
 	var hp *hostPanic
 	if !errors.As(err, &hp) || !strings.Contains(fmt.Sprint(hp.value), "CFG post-order panic") {
-		return err
+		return nil, ""
 	}
 	m := cellPos.FindStringSubmatch(fmt.Sprint(hp.value))
 	if m == nil {
-		return err
+		return nil, ""
 	}
 	line, _ := strconv.Atoi(m[1])
 	col, _ := strconv.Atoi(m[2])
@@ -484,36 +481,94 @@ func (st *state) explainGenericArg(err error, root ast.Node, rw *rewriter) error
 		return call == nil
 	})
 	if call == nil {
-		return err
+		return nil, ""
 	}
 	sel, ok := call.Fun.(*ast.SelectorExpr)
 	if !ok {
-		return err
+		return nil, ""
 	}
 	pkg, ok := sel.X.(*ast.Ident)
 	if !ok || rw.isUserName(pkg.Name) {
-		return err
+		return nil, ""
 	}
 	if p, ok := st.pkgPath(pkg.Name); !ok || !sourcePackages[p] {
+		return nil, ""
+	}
+	return call, pkg.Name + "." + sel.Sel.Name
+}
+
+// argType evaluates a call argument that has no side effects and returns
+// its run-time type, or nil.
+func (st *state) argType(arg ast.Expr) reflect.Type {
+	if isCompositeLit(arg) || isTypedOperand(arg) || hasEffects(arg) {
+		return nil
+	}
+	v, err := st.h.compileRun(context.Background(), &ast.BlockStmt{List: []ast.Stmt{&ast.ExprStmt{X: arg}}})
+	if err != nil || !v.IsValid() {
+		return nil
+	}
+	if v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			return nil
+		}
+		v = v.Elem()
+	}
+	return v.Type()
+}
+
+// fixGenericArgs converts, in place, the slice and map arguments of a
+// slices/maps call yaegi could not instantiate (see explainGenericArg) to
+// their unnamed types, which it can: slices.Max(h.Loss) becomes
+// slices.Max(([]float64)(h.Loss)). It reports whether it changed the call.
+func (st *state) fixGenericArgs(err error, root ast.Node, rw *rewriter) bool {
+	call, _ := st.genericArgCall(err, root, rw)
+	if call == nil {
+		return false
+	}
+	fixed := false
+	for i, arg := range call.Args {
+		t := st.argType(arg)
+		if t == nil || (t.Kind() != reflect.Slice && t.Kind() != reflect.Map) {
+			continue
+		}
+		u := reflect.SliceOf(t.Elem())
+		if t.Kind() == reflect.Map {
+			u = reflect.MapOf(t.Key(), t.Elem())
+		}
+		ue, terr := st.typeExpr(u, arg.Pos())
+		if terr != nil {
+			continue
+		}
+		pos := arg.Pos()
+		call.Args[i] = &ast.CallExpr{Fun: &ast.ParenExpr{Lparen: pos, X: ue, Rparen: pos}, Lparen: pos, Args: []ast.Expr{arg}, Rparen: arg.End()}
+		fixed = true
+	}
+	return fixed
+}
+
+// explainGenericArg turns yaegi's panic when it instantiates a generic
+// function of the standard library (slices, maps) with a value of a compiled
+// type (a slice a compiled function returned or a compiled struct's field)
+// into an error at the call that says how to convert the argument, naming
+// its type when the argument can be evaluated without side effects.
+func (st *state) explainGenericArg(err error, root ast.Node, rw *rewriter) error {
+	call, name := st.genericArgCall(err, root, rw)
+	if call == nil {
 		return err
 	}
 	for _, arg := range call.Args {
-		if isCompositeLit(arg) || isTypedOperand(arg) || hasEffects(arg) {
+		if isCompositeLit(arg) || isTypedOperand(arg) {
 			continue
 		}
 		typ := "T"
-		if v, perr := st.h.compileRun(context.Background(), &ast.BlockStmt{List: []ast.Stmt{&ast.ExprStmt{X: arg}}}); perr == nil && v.IsValid() {
-			t := v.Type()
-			if v.Kind() == reflect.Interface && !v.IsNil() {
-				t = v.Elem().Type()
-			}
+		if t := st.argType(arg); t != nil {
 			if e, terr := st.typeExpr(t, arg.Pos()); terr == nil {
 				typ = exprString(e)
 			}
 		}
 		return &rewriteError{pos: call.Pos(), msg: fmt.Sprintf(
-			"the interpreter cannot instantiate %s.%s with %s, a value of a compiled type; convert it: %s.%s(%s(%s))",
-			pkg.Name, sel.Sel.Name, exprString(arg), pkg.Name, sel.Sel.Name, typ, exprString(arg))}
+			"the interpreter cannot instantiate %s with %s, a value of a compiled type; convert it to its slice or map type: %s(%s(%s))",
+			name, exprString(arg), name, typ, exprString(arg))}
 	}
 	return err
 }

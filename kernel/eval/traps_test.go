@@ -70,10 +70,15 @@ func TestYaegiTraps(t *testing.T) {
 			{code: "type Runner struct{}\nfunc (Runner) Go(f func()) { f() }\nRunner{}.Go(func() { panic(\"sync\") })", errName: "panic", errText: "sync"},
 			{code: "fired := make(chan bool, 1)\ntime.AfterFunc(time.Millisecond, func() { fired <- true })\n<-fired", value: "true"},
 		}},
-		{"generic standard-library call with a compiled slice explains itself", []step{
-			{code: "hist := train.History{TrainLoss: []float64{3, 2, 1}}"},
-			{code: "slices.Max(hist.TrainLoss)", errName: "CompileError", errText: "1:1: the interpreter cannot instantiate slices.Max with hist.TrainLoss, a value of a compiled type; convert it: slices.Max([]float64(hist.TrainLoss))"},
-			{code: "best := slices.Min([]float64(hist.TrainLoss))\nbest", value: "1"},
+		{"generic standard-library call with a compiled slice", []step{
+			{code: "hist := train.History{TrainLoss: []float64{3, 2, 1}}\nhd := http.Header{\"B\": nil, \"A\": nil}"},
+			{code: "slices.Max(hist.TrainLoss)", value: "3"},
+			{code: "best := slices.Min(hist.TrainLoss)\nidx := slices.Index(hist.TrainLoss, 2)\nfmt.Println(best, idx)", stdout: "1 1"},
+			{code: "keys := maps.Keys(hd)\nslices.Sort(keys)\nkeys", value: "[A B]"},
+			{code: "tl := hist.TrainLoss\nslices.Max(tl)", value: "3"},
+			{code: "slices.Max(func() []float64 { return hist.TrainLoss }())", value: "3"},
+			{code: "slices.Max(strings.Fields(\"b a\"))", errName: "CompileError", errText: "1:1: the interpreter cannot instantiate slices.Max with strings.Fields(\"b a\"), a value of a compiled type; convert it to its slice or map type: slices.Max(T(strings.Fields(\"b a\")))"},
+			{code: "slices.Max([]string(strings.Fields(\"b a\")))", value: "b"},
 		}},
 	}
 	for _, tt := range tests {
