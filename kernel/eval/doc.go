@@ -64,6 +64,12 @@
 //     with T the operand's run-time type (its static type: an indexable
 //     value is never an interface) and U its unnamed form, or `(byte)(...)`
 //     for a string. The compile that failed ran nothing;
+//   - a slices or maps call yaegi panics instantiating with a compiled slice
+//     or map (`slices.Max(h.TrainLoss)`) gets the argument converted to its
+//     unnamed type, read by evaluating it, and compiles again; an argument
+//     with side effects gets an error naming the conversion to write;
+//   - a top-level `switch v := x.(type)` runs inside `func() { ... }()`
+//     like the multi-value defines above (yaegi panics on it);
 //   - a package-level var whose value reads an earlier cell's variable runs
 //     as a statement before the cell's statements (yaegi reports "variable
 //     definition loop"), in Go's initialisation order, and the declarations

@@ -361,7 +361,7 @@ func (st *state) runCell(ctx context.Context, code string) error {
 	// 2. Declarations, as one file: Go-file semantics, any order.
 	if len(decls) > 0 {
 		file := &ast.File{Package: sc.filePos, Name: ast.NewIdent("main"), Decls: decls}
-		if _, err := st.h.compileRun(ctx, file); err != nil {
+		if err := st.compileDecls(ctx, file, rw); err != nil {
 			return st.explainUndefined(st.explainHostPanic(err, file), sc)
 		}
 		st.recordDecls(decls, rw)
@@ -374,7 +374,7 @@ func (st *state) runCell(ctx context.Context, code string) error {
 	}
 	if len(late) > 0 {
 		file := &ast.File{Package: sc.filePos, Name: ast.NewIdent("main"), Decls: late}
-		if _, err := st.h.compileRun(ctx, file); err != nil {
+		if err := st.compileDecls(ctx, file, rw); err != nil {
 			return st.explainUndefined(st.explainHostPanic(err, file), sc)
 		}
 		st.recordDecls(late, rw)
@@ -409,6 +409,20 @@ func (st *state) runCell(ctx context.Context, code string) error {
 		st.wrapFinalValue(sc, rw)
 	}
 	return st.runStatements(ctx, sc.stmts, sc, rw, code)
+}
+
+// compileDecls compiles and runs a cell's declarations, compiling again
+// when fixGenericArgs rewrote a call yaegi could not instantiate (nothing
+// ran then).
+func (st *state) compileDecls(ctx context.Context, file *ast.File, rw *rewriter) error {
+	var err error
+	for i := 0; ; i++ {
+		_, err = st.h.compileRun(ctx, file)
+		if err == nil || i == maxHoists || !st.fixGenericArgs(err, file, rw) {
+			break
+		}
+	}
+	return st.explainGenericArg(err, file, rw)
 }
 
 // oracle methods: the state answers the rewriter's questions about names

@@ -741,6 +741,11 @@ func wrapBlockDefines(block *ast.BlockStmt) {
 				if len(n.Names) > 1 && len(n.Values) == 1 {
 					needs = true
 				}
+			case *ast.TypeSwitchStmt:
+				// `switch v := x.(type)` panics at the top level.
+				if as, ok := n.Assign.(*ast.AssignStmt); ok && as.Tok == token.DEFINE {
+					needs = true
+				}
 			}
 			return !escapes
 		})

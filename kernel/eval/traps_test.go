@@ -79,6 +79,11 @@ func TestYaegiTraps(t *testing.T) {
 			{code: "slices.Max(func() []float64 { return hist.TrainLoss }())", value: "3"},
 			{code: "slices.Max(strings.Fields(\"b a\"))", errName: "CompileError", errText: "1:1: the interpreter cannot instantiate slices.Max with strings.Fields(\"b a\"), a value of a compiled type; convert it to its slice or map type: slices.Max(T(strings.Fields(\"b a\")))"},
 			{code: "slices.Max([]string(strings.Fields(\"b a\")))", value: "b"},
+			{code: "type Run struct{ N int }\nfunc bestLoss() float64 { return slices.Max(hist.TrainLoss) }\nbestLoss()", value: "3"},
+			{code: "Run{2}", value: "{2}"},
+		}},
+		{"top-level type switch with a binding", []step{
+			{code: "var anyv any = 3.5\nswitch v := anyv.(type) {\ncase float64:\n\tfmt.Println(\"float\", v)\ndefault:\n\tfmt.Println(\"other\")\n}", stdout: "float 3.5"},
 		}},
 	}
 	for _, tt := range tests {
