@@ -321,6 +321,14 @@ func (o *cellOutput) Display(d DisplayData) {
 	})
 }
 
+// Flush publishes the pending stream text now (display.Flusher, through
+// the interpreter's publisher).
+func (o *cellOutput) Flush() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.flushLocked(true)
+}
+
 // ClearOutput implements Output.
 func (o *cellOutput) ClearOutput(wait bool) {
 	o.mu.Lock()

@@ -69,7 +69,7 @@ func New(opts Options) (*Interpreter, error) {
 		in.capture = c
 		log.SetOutput(yaegiLogFilter{w: log.Writer()})
 	}
-	setDisplayPublisher(in.router)
+	setDisplayPublisher(in.router, in.capture)
 	go func() {
 		defer close(in.ready)
 		st, err := in.newState()
