@@ -54,26 +54,35 @@ func qubitSweep(t *testing.T, qubits, samples, epochs, batch, runs int, lr, beta
 	return best, baseline
 }
 
+// qubitSeed returns the seed of the qubit tests: 1, or SCINET_QUBIT_SEED.
+func qubitSeed(t *testing.T) uint64 {
+	t.Helper()
+	v := os.Getenv("SCINET_QUBIT_SEED")
+	if v == "" {
+		return 1
+	}
+	n, err := strconv.ParseUint(v, 10, 64)
+	if err != nil {
+		t.Fatalf("SCINET_QUBIT_SEED: %v", err)
+	}
+	return n
+}
+
 // TestQubitKnee is the small version of the notebook's one-qubit sweep:
 // the 0-latent error is the answers' standard deviation 1/√12, and two
 // latents (the Bloch sphere's two angles) predict the overlap |⟨ψ|φ⟩|²
-// far better than one. On 5,000 pairs and the notebook's schedule; like the notebook it keeps the best
-// of 3 runs at 2 latents, since a run can stay in the projection onto two
-// Bloch coordinates, which cannot tell ±r_z apart (RMS ≈ 1/6). One run
-// suffices at 1 latent, whose error is bounded well above by information.
+// far better than one. It uses 5,000 pairs and the notebook's schedule.
+// Like the notebook it keeps the best of 3 runs at 2 latents, since a run
+// can stay in the projection onto two Bloch coordinates, which cannot tell
+// ±r_z apart (RMS ≈ 1/6). One run suffices at 1 latent: one number cannot
+// fix a state on the sphere, so its error stays far above. Measured: seed
+// 1, RMS 0.191 (1 latent) and 0.042 (2); seed 2, 0.187 and 0.043.
 // SCINET_QUBIT_SEED=n runs it with another seed.
 func TestQubitKnee(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains four SciNets")
 	}
-	seed := uint64(1)
-	if v := os.Getenv("SCINET_QUBIT_SEED"); v != "" {
-		n, err := strconv.ParseUint(v, 10, 64)
-		if err != nil {
-			t.Fatalf("SCINET_QUBIT_SEED: %v", err)
-		}
-		seed = n
-	}
+	seed := qubitSeed(t)
 	one, baseline := qubitSweep(t, 1, 5000, 200, 128, 1, 3e-3, 1e-4, []int{100, 100}, []int{1}, seed)
 	two, _ := qubitSweep(t, 1, 5000, 200, 128, 3, 3e-3, 1e-4, []int{100, 100}, []int{2}, seed)
 	if math.Abs(baseline-1/math.Sqrt(12)) > 0.02 {
@@ -87,22 +96,31 @@ func TestQubitKnee(t *testing.T) {
 	}
 }
 
-// TestTwoQubitKnee sweeps 5 to 7 latents for two qubits (M = 30 + 30,
-// β = 1e-5, encoder [300, 100] as the paper): a pure two-qubit state has
-// 2(2² − 1) = 6 real parameters, so the error should drop sharply at 6.
-// It trains for many minutes, so it runs only with SCINET_FULL=1.
+// TestTwoQubitKnee sweeps 5 to 8 latents for two qubits (M = 30 + 30,
+// β = 1e-5, encoder [300, 100] as the paper; 100,000 pairs, 100 epochs of
+// batch 256, one run per count): a pure two-qubit state has 2(2² − 1) = 6
+// real parameters, so the error should drop sharply at 6. It trains for
+// about 5 minutes, so it runs only with SCINET_FULL=1 (SCINET_QUBIT_SEED=n
+// for another seed). Measured at seed 1: 0.191 (0 latents, the answers'
+// standard deviation), 0.108, 0.051, 0.026, 0.031 for 5–8 latents: the
+// knee is at 6 with little margin (0.051 against ½ × 0.108), and, as for
+// one qubit with 2 latents against 3, the error at 7 is half the error at
+// 6 after this short schedule, so only "no worse than 1.2 × the error at
+// 6" is asserted above 6.
 func TestTwoQubitKnee(t *testing.T) {
 	if os.Getenv("SCINET_FULL") != "1" {
-		t.Skip("trains three two-qubit SciNets for many minutes; set SCINET_FULL=1")
+		t.Skip("trains four two-qubit SciNets for several minutes; set SCINET_FULL=1")
 	}
-	best, baseline := qubitSweep(t, 2, 40000, 60, 256, 1, 3e-3, 1e-5, []int{300, 100}, []int{5, 6, 7}, 1)
+	best, baseline := qubitSweep(t, 2, 100000, 100, 256, 1, 3e-3, 1e-5, []int{300, 100}, []int{5, 6, 7, 8}, qubitSeed(t))
 	if math.Abs(baseline-math.Sqrt(3.0/80)) > 0.02 {
 		t.Errorf("0-latent error %.4f, want √(3/80) = 0.194 ± 0.02", baseline)
 	}
 	if best[6] > 0.5*best[5] {
 		t.Errorf("no knee at 6 latents: RMS %.4f at 5, %.4f at 6 (want ≤ half)", best[5], best[6])
 	}
-	if best[7] > 1.2*best[6] {
-		t.Errorf("7 latents: RMS %.4f, want ≤ 1.2 × the error at 6 (%.4f)", best[7], best[6])
+	for _, l := range []int{7, 8} {
+		if best[l] > 1.2*best[6] {
+			t.Errorf("%d latents: RMS %.4f, want ≤ 1.2 × the error at 6 (%.4f)", l, best[l], best[6])
+		}
 	}
 }
