@@ -127,9 +127,10 @@ func (m *Model) Forward(x *physnn.Tensor) *physnn.Tensor {
 	if err := x.Err(); err != nil {
 		return x
 	}
-	if sh := x.Shape(); len(sh) != 2 || sh[1] != m.cfg.Observation+m.cfg.Question {
+	// Dims/Dim rather than Shape: a training step should not allocate.
+	if x.Dims() != 2 || x.Dim(1) != m.cfg.Observation+m.cfg.Question {
 		return errorTensor(fmt.Errorf("scinet: input shape %v, want [batch, %d] (observation %d + question %d)",
-			sh, m.cfg.Observation+m.cfg.Question, m.cfg.Observation, m.cfg.Question))
+			x.Shape(), m.cfg.Observation+m.cfg.Question, m.cfg.Observation, m.cfg.Question))
 	}
 	obs := x.Slice(1, 0, m.cfg.Observation)
 	var q *physnn.Tensor
@@ -153,7 +154,7 @@ func (m *Model) Loss(pred, target *physnn.Tensor) *physnn.Tensor {
 	if err := d.Err(); err != nil {
 		return d
 	}
-	sq := d.Mul(d).Sum().MulScalar(1 / float32(max(1, pred.Shape()[0])))
+	sq := d.Mul(d).Sum().MulScalar(1 / float32(max(1, pred.Dim(0))))
 	if m.Beta == 0 || m.lastKL == nil {
 		return sq
 	}
