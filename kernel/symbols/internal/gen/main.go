@@ -116,9 +116,10 @@ func list(patterns []string) ([]listedPackage, error) {
 		if p.Name == "main" || isInternal(p.ImportPath) || strings.HasSuffix(p.ImportPath, ".test") {
 			continue
 		}
-		if !p.Standard && strings.HasSuffix(p.Name, "test") {
+		if !p.Standard && (strings.HasSuffix(p.Name, "test") || p.Name == "bench") {
 			// Test helpers (displaytest, physnntest) serve Go tests, not
-			// cells, and would link package testing into the kernel.
+			// cells, and would link package testing into the kernel;
+			// benchmark packages (physnn/bench) export nothing.
 			continue
 		}
 		pkgs = append(pkgs, p)
