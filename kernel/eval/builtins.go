@@ -34,6 +34,7 @@ const (
 	goPanicFn  = "GoroutinePanic" // builtins symbol that reports a goroutine's panic
 	nilTemp    = "__gophysNil"    // prefix of the typed nil of a rewritten multiple assignment
 	loopCopy   = "__gophysLoop"   // prefix of a loop variable's per-iteration copy
+	tupleTemp  = "__gophysTup"    // prefix of a hoisted call of a rewritten multiple assignment
 )
 
 // prelude is evaluated once in every fresh interpreter. The generic fallbacks

@@ -415,6 +415,8 @@ func (rw *rewriter) rewriteList(list []ast.Stmt) []ast.Stmt {
 		case *ast.AssignStmt:
 			if b := rw.rewriteNilTuple(s); b != nil {
 				list[i] = b
+			} else if b := rw.rewriteCallTuple(s); b != nil {
+				list[i] = b
 			}
 		}
 	}

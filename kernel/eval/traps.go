@@ -13,6 +13,9 @@ import (
 //   - a closure created in a loop sees the loop variable's last value (yaegi
 //     issues #1594, #1713: every iteration shares one slot), unlike Go 1.22;
 //     closures read a per-iteration copy instead;
+//   - `a, b = x, f()` assigns the zero value to a: in a multiple assignment
+//     (not a define) yaegi loses the values that are not calls when another
+//     value is a call; the calls are evaluated into temporaries first;
 //   - `v, ok := m[k]` and `v, ok := x.(T)` of a cell's top level panic ("nil
 //     type"): they are written as forms yaegi types at the top level.
 
@@ -58,6 +61,95 @@ func (rw *rewriter) rewriteNilTuple(s *ast.AssignStmt) ast.Stmt {
 	}
 	assign := &ast.AssignStmt{Lhs: s.Lhs, TokPos: s.TokPos, Tok: token.ASSIGN, Rhs: rhs}
 	return &ast.BlockStmt{Lbrace: s.Pos(), List: append(init, assign), Rbrace: s.End()}
+}
+
+// rewriteCallTuple rewrites a multiple assignment that mixes calls (or
+// receives) with other values, whose other values yaegi v0.16.1 replaces by
+// zeros (`vs[i], names[i] = best[l], fmt.Sprint(l)` stores 0 in vs[i]):
+//
+//	a, b = x, f()
+//
+// becomes
+//
+//	{ __gophysTup1 := f(); a, b = x, __gophysTup1 }
+//
+// The calls still run in their order; Go leaves the order of plain reads
+// and calls unspecified.
+// A destination with a call is an error saying how to write it. It returns
+// nil when s needs no rewrite.
+func (rw *rewriter) rewriteCallTuple(s *ast.AssignStmt) ast.Stmt {
+	if s.Tok != token.ASSIGN || len(s.Lhs) < 2 || len(s.Lhs) != len(s.Rhs) {
+		return nil
+	}
+	var calls, plain int
+	for _, r := range s.Rhs {
+		if hoistable(r) {
+			calls++
+		} else {
+			plain++
+		}
+	}
+	if calls == 0 || plain == 0 {
+		return nil // all calls, or none: yaegi assigns these correctly
+	}
+	for _, l := range s.Lhs {
+		if hasEffects(l) {
+			rw.fail(l.Pos(), "the interpreter mis-assigns a multiple assignment that mixes calls and other values when a destination (%s) calls a function; assign each value on its own line",
+				exprString(l))
+			return nil
+		}
+	}
+	var init []ast.Stmt
+	rhs := append([]ast.Expr(nil), s.Rhs...)
+	for i, r := range s.Rhs {
+		if !hoistable(r) {
+			continue
+		}
+		name := &ast.Ident{NamePos: r.Pos(), Name: rw.hidden(tupleTemp)}
+		init = append(init, &ast.AssignStmt{Lhs: []ast.Expr{name}, TokPos: r.Pos(), Tok: token.DEFINE, Rhs: []ast.Expr{r}})
+		rhs[i] = name
+	}
+	assign := &ast.AssignStmt{Lhs: s.Lhs, TokPos: s.TokPos, Tok: token.ASSIGN, Rhs: rhs}
+	return &ast.BlockStmt{Lbrace: s.Pos(), List: append(init, assign), Rbrace: s.End()}
+}
+
+// hoistable reports whether e calls a function (builtins included: yaegi
+// mis-assigns beside those too) or receives. A builtin call on constants
+// stays in place, since a temporary would fix its untyped result's type.
+func hoistable(e ast.Expr) bool {
+	found := false
+	ast.Inspect(e, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.CallExpr:
+			found = !constantBuiltin(n)
+		case *ast.UnaryExpr:
+			found = n.Op == token.ARROW
+		case *ast.FuncLit:
+			return false
+		}
+		return !found
+	})
+	return found
+}
+
+// constantBuiltin reports whether c is a builtin call on literals only
+// (`complex(1, 2)`, `max(3, 4)`), whose result may be an untyped constant.
+func constantBuiltin(c *ast.CallExpr) bool {
+	id, ok := c.Fun.(*ast.Ident)
+	if !ok {
+		return false
+	}
+	switch id.Name {
+	case "len", "cap", "complex", "real", "imag", "min", "max":
+	default:
+		return false
+	}
+	for _, a := range c.Args {
+		if _, ok := ast.Unparen(a).(*ast.BasicLit); !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // hasEffects reports whether evaluating e may call a function or receive

@@ -17,6 +17,14 @@ func TestYaegiTraps(t *testing.T) {
 			{code: "fs := []func(){func() {}}\nfs[len(fs)-1], a = nil, 3\nfs[0] == nil && a == 3", value: "true"},
 			{code: "func last() int { return 0 }\nfs[last()], a = nil, 4", errName: "CompileError", errText: "2:17: the interpreter cannot assign an untyped nil"},
 		}},
+		{"multiple assignment mixing calls and other values", []step{
+			{code: "best := map[int]float64{1: 0.5, 2: 0.25}\nvalues := make(plotter.Values, 2)\nnames := make([]string, 2)\nfor i, l := range []int{1, 2} { values[i], names[i] = best[l], fmt.Sprint(l) }\nfmt.Println(values, names)", stdout: "[0.5 0.25] [1 2]"},
+			{code: "vs := make([]float32, 2)\nns := make([]string, 2)\nvs[0], ns[0] = 0.5, fmt.Sprint(7)\nfmt.Println(vs, ns)", stdout: "[0.5 0] [7 ]"},
+			{code: "var x float64\nvar s string\nvar n int\nx, s, n = best[2]*2, strings.Repeat(\"ab\", 2), len(names)\nfmt.Println(x, s, n)", stdout: "0.5 abab 2"},
+			{code: "func pair(m map[int]float64) (float64, string) { var a float64; var b string; a, b = m[1], fmt.Sprint(len(m)); return a, b }\nfmt.Println(pair(best))", stdout: "0.5 2"},
+			{code: "calls := \"\"\nnote := func(t string) string { calls += t; return t }\nvar p, q, r string\np, q, r = note(\"1\"), \"-\", note(\"2\")\nfmt.Println(p+q+r, calls)", stdout: "1-2 12"},
+			{code: "func idx() int { return 0 }\nvs[idx()], ns[0] = 1, fmt.Sprint(1)", errName: "CompileError", errText: "2:1: the interpreter mis-assigns"},
+		}},
 		{"closures capture per-iteration loop variables", []step{
 			{code: "var fs []func() int\nfor i := 0; i < 3; i++ { fs = append(fs, func() int { return i }) }\nfmt.Println(fs[0](), fs[1](), fs[2]())", stdout: "0 1 2"},
 			{code: "var gs []func() int\nfor _, v := range []int{10, 20} { gs = append(gs, func() int { return v }) }\nfmt.Println(gs[0](), gs[1]())", stdout: "10 20"},
