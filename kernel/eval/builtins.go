@@ -35,6 +35,8 @@ const (
 	nilTemp    = "__gophysNil"    // prefix of the typed nil of a rewritten multiple assignment
 	loopCopy   = "__gophysLoop"   // prefix of a loop variable's per-iteration copy
 	tupleTemp  = "__gophysTup"    // prefix of a hoisted call of a rewritten multiple assignment
+	innerName  = "__gophysIn"     // prefix of a renamed block-local variable that shadows a top-level one
+	rangeKey   = "__gophysKey"    // prefix of the named key of a range loop written with a blank key
 )
 
 // prelude is evaluated once in every fresh interpreter. The generic fallbacks

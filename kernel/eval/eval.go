@@ -342,6 +342,8 @@ func (st *state) runCell(ctx context.Context, code string) error {
 	rw.rewrite(early)
 	if sc.stmts != nil {
 		rw.rejectTopLevelDefer(sc.stmts)
+		rw.renameShadowingLocals(sc.stmts, sc.decls)
+		rw.nameBlankRangeKeys(sc.stmts)
 		rw.rewrite(sc.stmts)
 		wrapBlockDefines(sc.stmts)
 	}

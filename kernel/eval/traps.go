@@ -16,6 +16,14 @@ import (
 //   - `a, b = x, f()` assigns the zero value to a: in a multiple assignment
 //     (not a define) yaegi loses the values that are not calls when another
 //     value is a call; the calls are evaluated into temporaries first;
+//   - a variable declared in a block of a cell's statements (a loop body)
+//     with the name of one the cell declares at its top level gets the
+//     top-level variable's slot: `for ... { p := xs[i] }; p := 3` panics
+//     ("reflect.Set: value of type []float64 is not assignable to type
+//     int"); the inner variable is renamed;
+//   - `for _, v := range xs` among a cell's statements, followed by a define,
+//     stores the index in v's slot ("reflect: call of reflect.Value.SetInt
+//     on float64 Value"); the key gets a hidden name;
 //   - `v, ok := m[k]` and `v, ok := x.(T)` of a cell's top level panic ("nil
 //     type"): they are written as forms yaegi types at the top level.
 
@@ -415,4 +423,99 @@ func nonVarIdents(n ast.Node) map[*ast.Ident]bool {
 		return true
 	})
 	return out
+}
+
+// renameShadowingLocals renames the variables that blocks inside the cell's
+// top-level statements declare with the name of a variable, constant, type
+// or function the cell declares at its top level (decls, or the statements'
+// own defines), so that yaegi, which mixes the two up within one
+// evaluation, sees distinct names. It relies on the parser's identifier
+// resolution (ast.Ident.Obj), which scopes exactly as Go.
+func (rw *rewriter) renameShadowingLocals(stmts *ast.BlockStmt, decls []ast.Decl) {
+	if stmts == nil {
+		return
+	}
+	topDecl := map[any]bool{}
+	topName := map[string]bool{}
+	for _, d := range decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			if d.Recv == nil {
+				topName[d.Name.Name] = true
+			}
+		case *ast.GenDecl:
+			specNames(d, func(_ ast.Spec, name string) { topName[name] = true })
+		}
+	}
+	for _, s := range stmts.List {
+		switch s := s.(type) {
+		case *ast.AssignStmt:
+			if s.Tok == token.DEFINE {
+				topDecl[s] = true
+				for _, l := range s.Lhs {
+					if id, ok := l.(*ast.Ident); ok {
+						topName[id.Name] = true
+					}
+				}
+			}
+		case *ast.DeclStmt:
+			if g, ok := s.Decl.(*ast.GenDecl); ok {
+				specNames(g, func(spec ast.Spec, name string) { topDecl[spec], topName[name] = true, true })
+			}
+		}
+	}
+	if len(topName) == 0 {
+		return
+	}
+	renamed := map[*ast.Object]string{}
+	ast.Inspect(stmts, func(n ast.Node) bool {
+		id, ok := n.(*ast.Ident)
+		if !ok || id.Obj == nil || id.Obj.Kind != ast.Var || !topName[id.Name] || topDecl[id.Obj.Decl] {
+			return true
+		}
+		if _, done := renamed[id.Obj]; !done {
+			renamed[id.Obj] = rw.hidden(innerName)
+		}
+		return true
+	})
+	if len(renamed) == 0 {
+		return
+	}
+	ast.Inspect(stmts, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && id.Obj != nil {
+			if name, ok := renamed[id.Obj]; ok {
+				id.Name = name
+			}
+		}
+		return true
+	})
+}
+
+// specNames calls f with each name g declares and the spec declaring it.
+func specNames(g *ast.GenDecl, f func(spec ast.Spec, name string)) {
+	for _, spec := range g.Specs {
+		switch spec := spec.(type) {
+		case *ast.ValueSpec:
+			for _, id := range spec.Names {
+				f(spec, id.Name)
+			}
+		case *ast.TypeSpec:
+			f(spec, spec.Name.Name)
+		}
+	}
+}
+
+// nameBlankRangeKeys gives the blank key of `for _, v := range xs` loops in
+// the cell's statements a hidden name: with a blank key, yaegi v0.16.1 puts
+// the key in the value's slot when the cell defines variables after the loop.
+func (rw *rewriter) nameBlankRangeKeys(stmts *ast.BlockStmt) {
+	if stmts == nil {
+		return
+	}
+	ast.Inspect(stmts, func(n ast.Node) bool {
+		if r, ok := n.(*ast.RangeStmt); ok && r.Tok == token.DEFINE && r.Value != nil && isBlank(r.Key) {
+			r.Key = &ast.Ident{NamePos: r.Key.Pos(), Name: rw.hidden(rangeKey)}
+		}
+		return true
+	})
 }

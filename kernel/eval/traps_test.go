@@ -25,6 +25,17 @@ func TestYaegiTraps(t *testing.T) {
 			{code: "calls := \"\"\nnote := func(t string) string { calls += t; return t }\nvar p, q, r string\np, q, r = note(\"1\"), \"-\", note(\"2\")\nfmt.Println(p+q+r, calls)", stdout: "1-2 12"},
 			{code: "func idx() int { return 0 }\nvs[idx()], ns[0] = 1, fmt.Sprint(1)", errName: "CompileError", errText: "2:1: the interpreter mis-assigns"},
 		}},
+		{"block variables named like the cell's top-level ones", []step{
+			{code: "for i := range 2 { p := []float64{1}; _, _ = p, i }\np, err := display.Lines(display.PlotOptions{})\nerr == nil && p != nil", value: "true"},
+			{code: "for i := range 2 { q := []float64{1}; _, _ = q, i }\nq := 3\nq == 3", value: "true"},
+			{code: "for _, r := range []string{\"a\"} { _ = r }\nvar r = 3\nr == 3", value: "true"},
+			{code: "total := 0\nfor _, v := range []int{1, 2} { total := total + v; _ = total }\nif true { total := \"s\"; _ = total }\ntotal == 0", value: "true"},
+			{code: "s := 0\nfor i := 0; i < 3; i++ { s := s + i; fs := func() int { return s }; _ = fs() }\nfmt.Println(s)", stdout: "0"},
+		}},
+		{"range with a blank key before a define", []step{
+			{code: "for _, r := range []float64{1} { _ = r }\nz := 3\nz == 3", value: "true"},
+			{code: "n := 0\nfor _, r := range map[int]string{1: \"a\"} { n += len(r) }\nw := \"s\"\nw == \"s\" && n == 1", value: "true"},
+		}},
 		{"closures capture per-iteration loop variables", []step{
 			{code: "var fs []func() int\nfor i := 0; i < 3; i++ { fs = append(fs, func() int { return i }) }\nfmt.Println(fs[0](), fs[1](), fs[2]())", stdout: "0 1 2"},
 			{code: "var gs []func() int\nfor _, v := range []int{10, 20} { gs = append(gs, func() int { return v }) }\nfmt.Println(gs[0](), gs[1]())", stdout: "10 20"},
