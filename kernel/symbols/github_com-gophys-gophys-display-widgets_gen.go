@@ -3,6 +3,7 @@
 package symbols
 
 import (
+	"github.com/gophys/gophys/display"
 	"github.com/gophys/gophys/display/widgets"
 	"go/constant"
 	"go/token"
@@ -52,6 +53,7 @@ func init() {
 		"Interactive": reflect.ValueOf((*widgets.Interactive)(nil)),
 		"Label":       reflect.ValueOf((*widgets.Label)(nil)),
 		"Output":      reflect.ValueOf((*widgets.Output)(nil)),
+		"Parents":     reflect.ValueOf((*widgets.Parents)(nil)),
 		"Target":      reflect.ValueOf((*widgets.Target)(nil)),
 		"Text":        reflect.ValueOf((*widgets.Text)(nil)),
 		"Widget":      reflect.ValueOf((*widgets.Widget)(nil)),
@@ -61,6 +63,7 @@ func init() {
 		"_Comms":   reflect.ValueOf((*_github_com_gophys_gophys_display_widgets_Comms)(nil)),
 		"_Control": reflect.ValueOf((*_github_com_gophys_gophys_display_widgets_Control)(nil)),
 		"_Handler": reflect.ValueOf((*_github_com_gophys_gophys_display_widgets_Handler)(nil)),
+		"_Parents": reflect.ValueOf((*_github_com_gophys_gophys_display_widgets_Parents)(nil)),
 		"_Widget":  reflect.ValueOf((*_github_com_gophys_gophys_display_widgets_Widget)(nil)),
 	}
 }
@@ -114,6 +117,24 @@ func (W _github_com_gophys_gophys_display_widgets_Handler) HandleClose(c widgets
 }
 func (W _github_com_gophys_gophys_display_widgets_Handler) HandleMsg(c widgets.Comm, data map[string]any, buffers [][]byte) {
 	W.WHandleMsg(c, data, buffers)
+}
+
+// _github_com_gophys_gophys_display_widgets_Parents is an interface wrapper for Parents type
+type _github_com_gophys_gophys_display_widgets_Parents struct {
+	IValue         interface{}
+	WCellParentID  func() string
+	WCommParentID  func() string
+	WCommPublisher func() display.Publisher
+}
+
+func (W _github_com_gophys_gophys_display_widgets_Parents) CellParentID() string {
+	return W.WCellParentID()
+}
+func (W _github_com_gophys_gophys_display_widgets_Parents) CommParentID() string {
+	return W.WCommParentID()
+}
+func (W _github_com_gophys_gophys_display_widgets_Parents) CommPublisher() display.Publisher {
+	return W.WCommPublisher()
 }
 
 // _github_com_gophys_gophys_display_widgets_Widget is an interface wrapper for Widget type

@@ -19,6 +19,7 @@ func init() {
 		"DefaultPlotHeight":         reflect.ValueOf(display.DefaultPlotHeight),
 		"DefaultPlotWidth":          reflect.ValueOf(display.DefaultPlotWidth),
 		"DefaultStrongR2":           reflect.ValueOf(constant.MakeFromLiteral("0.5", token.FLOAT, 0)),
+		"Flush":                     reflect.ValueOf(display.Flush),
 		"HTML":                      reflect.ValueOf(display.HTML),
 		"Heatmap":                   reflect.ValueOf(display.Heatmap),
 		"Histograms":                reflect.ValueOf(display.Histograms),
@@ -55,10 +56,12 @@ func init() {
 		"Show":                      reflect.ValueOf(display.Show),
 		"Table":                     reflect.ValueOf(display.Table),
 		"Text":                      reflect.ValueOf(display.Text),
+		"WithPublisher":             reflect.ValueOf(display.WithPublisher),
 
 		// type definitions
 		"Bundle":             reflect.ValueOf((*display.Bundle)(nil)),
 		"Figure":             reflect.ValueOf((*display.Figure)(nil)),
+		"Flusher":            reflect.ValueOf((*display.Flusher)(nil)),
 		"HTMLRenderer":       reflect.ValueOf((*display.HTMLRenderer)(nil)),
 		"Handle":             reflect.ValueOf((*display.Handle)(nil)),
 		"HeatmapOptions":     reflect.ValueOf((*display.HeatmapOptions)(nil)),
@@ -86,6 +89,7 @@ func init() {
 		"Series":             reflect.ValueOf((*display.Series)(nil)),
 
 		// interface wrapper definitions
+		"_Flusher":            reflect.ValueOf((*_github_com_gophys_gophys_display_Flusher)(nil)),
 		"_HTMLRenderer":       reflect.ValueOf((*_github_com_gophys_gophys_display_HTMLRenderer)(nil)),
 		"_LaTeXRenderer":      reflect.ValueOf((*_github_com_gophys_gophys_display_LaTeXRenderer)(nil)),
 		"_MIMEBundleRenderer": reflect.ValueOf((*_github_com_gophys_gophys_display_MIMEBundleRenderer)(nil)),
@@ -94,6 +98,16 @@ func init() {
 		"_Publisher":          reflect.ValueOf((*_github_com_gophys_gophys_display_Publisher)(nil)),
 		"_SVGRenderer":        reflect.ValueOf((*_github_com_gophys_gophys_display_SVGRenderer)(nil)),
 	}
+}
+
+// _github_com_gophys_gophys_display_Flusher is an interface wrapper for Flusher type
+type _github_com_gophys_gophys_display_Flusher struct {
+	IValue interface{}
+	WFlush func() error
+}
+
+func (W _github_com_gophys_gophys_display_Flusher) Flush() error {
+	return W.WFlush()
 }
 
 // _github_com_gophys_gophys_display_HTMLRenderer is an interface wrapper for HTMLRenderer type

@@ -10,13 +10,14 @@ import (
 func init() {
 	Symbols["github.com/gophys/gophys/physnn/models/rbm/rbm"] = map[string]reflect.Value{
 		// function, constant and variable definitions
-		"Binary":        reflect.ValueOf(rbm.Binary),
-		"BlockSpins":    reflect.ValueOf(rbm.BlockSpins),
-		"Locality":      reflect.ValueOf(rbm.Locality),
-		"Magnetization": reflect.ValueOf(rbm.Magnetization),
-		"New":           reflect.ValueOf(rbm.New),
-		"Spin":          reflect.ValueOf(rbm.Spin),
-		"TrainDBN":      reflect.ValueOf(rbm.TrainDBN),
+		"Binary":         reflect.ValueOf(rbm.Binary),
+		"BlockSpins":     reflect.ValueOf(rbm.BlockSpins),
+		"Locality":       reflect.ValueOf(rbm.Locality),
+		"Magnetization":  reflect.ValueOf(rbm.Magnetization),
+		"New":            reflect.ValueOf(rbm.New),
+		"Spin":           reflect.ValueOf(rbm.Spin),
+		"TrainDBN":       reflect.ValueOf(rbm.TrainDBN),
+		"TrainDBNLayers": reflect.ValueOf(rbm.TrainDBNLayers),
 
 		// type definitions
 		"Config":        reflect.ValueOf((*rbm.Config)(nil)),

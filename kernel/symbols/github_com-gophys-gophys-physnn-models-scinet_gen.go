@@ -13,11 +13,14 @@ func init() {
 		"Analyze":           reflect.ValueOf(scinet.Analyze),
 		"LatentMeans":       reflect.ValueOf(scinet.LatentMeans),
 		"Load":              reflect.ValueOf(scinet.Load),
+		"MeanBaselineRMS":   reflect.ValueOf(scinet.MeanBaselineRMS),
 		"MutualInformation": reflect.ValueOf(scinet.MutualInformation),
 		"New":               reflect.ValueOf(scinet.New),
 		"Predict":           reflect.ValueOf(scinet.Predict),
+		"RMSError":          reflect.ValueOf(scinet.RMSError),
 		"RSquared":          reflect.ValueOf(scinet.RSquared),
 		"Save":              reflect.ValueOf(scinet.Save),
+		"Sweep":             reflect.ValueOf(scinet.Sweep),
 		"Train":             reflect.ValueOf(scinet.Train),
 
 		// type definitions
@@ -25,6 +28,8 @@ func init() {
 		"Config":      reflect.ValueOf((*scinet.Config)(nil)),
 		"LatentRow":   reflect.ValueOf((*scinet.LatentRow)(nil)),
 		"Model":       reflect.ValueOf((*scinet.Model)(nil)),
+		"SweepConfig": reflect.ValueOf((*scinet.SweepConfig)(nil)),
+		"SweepResult": reflect.ValueOf((*scinet.SweepResult)(nil)),
 		"TrainConfig": reflect.ValueOf((*scinet.TrainConfig)(nil)),
 	}
 }

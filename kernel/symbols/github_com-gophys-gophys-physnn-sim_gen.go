@@ -28,6 +28,7 @@ func init() {
 		"IsingSweep":               reflect.ValueOf(sim.IsingSweep),
 		"MarsPeriod":               reflect.ValueOf(constant.MakeFromLiteral("686.979590000000000016289192217300296761095523834228515625", token.FLOAT, 0)),
 		"MarsRadius":               reflect.ValueOf(constant.MakeFromLiteral("1.52366230999999999998380240118223127865348942577838897705078125", token.FLOAT, 0)),
+		"MarsUnwrapped":            reflect.ValueOf(sim.MarsUnwrapped),
 		"MeanEstimate":             reflect.ValueOf(sim.MeanEstimate),
 		"Measure":                  reflect.ValueOf(sim.Measure),
 		"Metropolis":               reflect.ValueOf(sim.Metropolis),
@@ -42,6 +43,7 @@ func init() {
 		"PendulumX":                reflect.ValueOf(sim.PendulumX),
 		"QubitReferences":          reflect.ValueOf(sim.QubitReferences),
 		"Qubits":                   reflect.ValueOf(sim.Qubits),
+		"SwendsenWang":             reflect.ValueOf(sim.SwendsenWang),
 		"Wolff":                    reflect.ValueOf(sim.Wolff),
 
 		// type definitions

@@ -26,6 +26,7 @@ func init() {
 		"GradEnabled":        reflect.ValueOf(physnn.GradEnabled),
 		"KLDiagGaussian":     reflect.ValueOf(physnn.KLDiagGaussian),
 		"L1":                 reflect.ValueOf(physnn.L1),
+		"Linear":             reflect.ValueOf(physnn.Linear),
 		"LocallyConnected2D": reflect.ValueOf(physnn.LocallyConnected2D),
 		"MSE":                reflect.ValueOf(physnn.MSE),
 		"MaxPool2D":          reflect.ValueOf(physnn.MaxPool2D),
