@@ -108,61 +108,112 @@ func Conv2D(x, w, b *Tensor, o ConvOptions) *Tensor {
 	return conv2d[float32](x, w, b, g)
 }
 
-// convKernels are the three raw kernels of a convolution-like op: the
-// forward pass and the gradients with respect to the input and the filters.
-type convKernels[T float] struct {
-	forward func(g *conv.Geom, n int, x, w, bias, y []T, ws *conv.Workspace[T]) error
-	data    func(g *conv.Geom, n int, dy, w, dx []T, ws *conv.Workspace[T]) error
-	filter  func(g *conv.Geom, n int, x, dy, dw []T, ws *conv.Workspace[T]) error
+// convForward, convData and convFilter run the kernels of a convolution,
+// or of a transposed one: the forward pass and the gradients with respect
+// to the input and the filters. (Generic kernels taken as function values
+// would cost an allocation each.)
+func convForward[T float](transposed bool, g *conv.Geom, n int, x, w, bias, y []T, ws *conv.Workspace[T]) error {
+	if transposed {
+		return conv.TransposeForward(g, n, x, w, bias, y, ws)
+	}
+	return conv.Forward(g, n, x, w, bias, y, ws)
+}
+
+func convData[T float](transposed bool, g *conv.Geom, n int, dy, w, dx []T, ws *conv.Workspace[T]) error {
+	if transposed {
+		return conv.TransposeBackwardData(g, n, dy, w, dx, ws)
+	}
+	return conv.BackwardData(g, n, dy, w, dx, ws)
+}
+
+func convFilter[T float](transposed bool, g *conv.Geom, n int, x, dy, dw []T, ws *conv.Workspace[T]) error {
+	if transposed {
+		return conv.TransposeBackwardFilter(g, n, x, dy, dw, ws)
+	}
+	return conv.BackwardFilter(g, n, x, dy, dw, ws)
 }
 
 func conv2d[T float](x, w, b *Tensor, g conv.Geom) *Tensor {
-	k := convKernels[T]{conv.Forward[T], conv.BackwardData[T], conv.BackwardFilter[T]}
-	return convOp("conv2d", k, x, w, b, g, g.K, g.OH, g.OW)
+	return convOp[T]("conv2d", false, x, w, b, g, g.K, g.OH, g.OW)
 }
 
 func convTranspose2d[T float](x, w, b *Tensor, g conv.Geom) *Tensor {
-	k := convKernels[T]{conv.TransposeForward[T], conv.TransposeBackwardData[T], conv.TransposeBackwardFilter[T]}
-	return convOp("conv_transpose2d", k, x, w, b, g, g.C, g.H, g.W)
+	return convOp[T]("conv_transpose2d", true, x, w, b, g, g.C, g.H, g.W)
 }
 
-// convOp runs k forward into an [N, ch, oh, ow] result and records its
-// backward pass; the bias has one entry per output channel.
-func convOp[T float](op string, k convKernels[T], x, w, b *Tensor, g conv.Geom, ch, oh, ow int) *Tensor {
+// convOp runs the (transposed) convolution forward into an [N, ch, oh, ow]
+// result and records its backward pass, convVJP; the bias has one entry per
+// output channel.
+func convOp[T float](op string, transposed bool, x, w, b *Tensor, g conv.Geom, ch, oh, ow int) *Tensor {
 	n := x.shape[0]
 	xs, wv, bv := dtypeValues[T](x), dtypeValues[T](w), dtypeValues[T](b)
 	out := wsOf(x, w, b).alloc(dtypeOf[T](), []int{n, ch, oh, ow})
 	ws := acquireConvWorkspace[T]()
-	err := k.forward(&g, n, xs, wv, bv, elems[T](out.st), ws)
+	err := convForward(transposed, &g, n, xs, wv, bv, elems[T](out.st), ws)
 	conv.Release(ws)
 	if err != nil {
 		return errTensor(fmt.Errorf("physnn: %s: %w", op, err))
 	}
-	return record(out, op, convInputs(x, w, b), func(grad *Tensor) []*Tensor {
-		dy := dtypeValues[T](grad)
-		bufs := wsOf(grad, x, w)
-		ws := acquireConvWorkspace[T]()
-		defer conv.Release(ws)
-		grads := make([]*Tensor, 2, 3)
-		var err error
-		if x.requiresGrad {
-			grads[0] = bufs.alloc(dtypeOf[T](), x.shape)
-			err = k.data(&g, n, dy, wv, elems[T](grads[0].st), ws)
+	// The node keeps what the geometry needs besides the shapes: the
+	// strides and the top and left padding.
+	args := opArgs{i: g.StrideH, j: g.StrideW, mask: uint64(g.PadTop)<<32 | uint64(uint32(g.PadLeft)), flag: transposed}
+	return recordVJP(out, op, convInputs(x, w, b), convVJP, args)
+}
+
+// convGeom rebuilds the geometry of the convolution recorded in nd from
+// its input, weight and result shapes and its arguments (see convOp). For a
+// transposed convolution it is the geometry of the adjoint convolution,
+// from the result to the input.
+func convGeom(nd *node) conv.Geom {
+	x, w, y := nd.inputs[0].shape, nd.inputs[1].shape, nd.out.shape
+	g := conv.Geom{KH: w[2], KW: w[3], StrideH: nd.args.i, StrideW: nd.args.j,
+		PadTop: int(nd.args.mask >> 32), PadLeft: int(uint32(nd.args.mask))}
+	if nd.args.flag {
+		x, y = y, x
+	}
+	g.C, g.H, g.W = x[1], x[2], x[3]
+	g.K, g.OH, g.OW = y[1], y[2], y[3]
+	return g
+}
+
+// convVJP is the backward pass of Conv2D and ConvTranspose2D.
+func convVJP(nd *node, grad *Tensor) []*Tensor {
+	if nd.out.dt == f64 {
+		return convBackward[float64](nd, grad)
+	}
+	return convBackward[float32](nd, grad)
+}
+
+func convBackward[T float](nd *node, grad *Tensor) []*Tensor {
+	x, w := nd.inputs[0], nd.inputs[1]
+	g := convGeom(nd)
+	transposed := nd.args.flag
+	n := x.shape[0]
+	dy := dtypeValues[T](grad)
+	bufs := wsOf(grad, x, w)
+	ws := acquireConvWorkspace[T]()
+	defer conv.Release(ws)
+	var gx, gw *Tensor
+	var err error
+	if x.requiresGrad {
+		gx = bufs.alloc(dtypeOf[T](), x.shape)
+		err = convData(transposed, &g, n, dy, dtypeValues[T](w), elems[T](gx.st), ws)
+	}
+	if w.requiresGrad && err == nil {
+		gw = bufs.alloc(dtypeOf[T](), w.shape)
+		err = convFilter(transposed, &g, n, dtypeValues[T](x), dy, elems[T](gw.st), ws)
+	}
+	grads := nd.ret2(gx, gw)
+	if len(nd.inputs) == 3 {
+		var gb *Tensor
+		if b := nd.inputs[2]; b.requiresGrad {
+			y := nd.out.shape
+			gb = bufs.alloc(dtypeOf[T](), b.shape)
+			conv.BiasGrad(n, y[1], y[2]*y[3], dy, elems[T](gb.st))
 		}
-		if w.requiresGrad && err == nil {
-			grads[1] = bufs.alloc(dtypeOf[T](), w.shape)
-			err = k.filter(&g, n, xs, dy, elems[T](grads[1].st), ws)
-		}
-		if b != nil {
-			var gb *Tensor
-			if b.requiresGrad {
-				gb = bufs.alloc(dtypeOf[T](), b.shape)
-				conv.BiasGrad(n, ch, oh*ow, dy, elems[T](gb.st))
-			}
-			grads = append(grads, gb)
-		}
-		return interruptedGrads(op, grads, err)
-	})
+		grads = nd.ret3(gx, gw, gb)
+	}
+	return interruptedGrads(nd.op, grads, err)
 }
 
 // ConvTranspose2D returns the transposed convolution (also called

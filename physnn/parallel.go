@@ -2,7 +2,8 @@ package physnn
 
 import (
 	"runtime"
-	"sync"
+
+	"github.com/gophys/gophys/physnn/internal/team"
 )
 
 // Large elementwise loops and skinny matrix products are split over the
@@ -33,50 +34,16 @@ func workersFor(n, work int) int {
 // parallelFor calls fn on consecutive chunks [lo, hi) covering [0, n), at
 // most one chunk per core and each of at least grain units (work is the
 // number of units per index), concurrently when there is more than one
-// chunk. A panic in a chunk is re-raised in the caller after every chunk
-// has finished, so the op's recoverOp turns it into an error instead of a
-// crash of the process.
+// chunk. The chunks run on the caller's goroutine and kept helpers
+// (physnn/internal/team), so parallelFor starts no goroutine and allocates
+// nothing beyond fn's closure. A panic in a chunk is re-raised in the
+// caller after every chunk has finished, so the op's recoverOp turns it
+// into an error instead of a crash of the process.
 func parallelFor(n, work int, fn func(lo, hi int)) {
 	if n <= 0 {
 		return
 	}
-	workers := workersFor(n, work)
-	if workers <= 1 {
-		fn(0, n)
-		return
-	}
-	chunk := (n + workers - 1) / workers
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var panicked any
-	for lo := chunk; lo < n; lo += chunk {
-		wg.Add(1)
-		go func(lo, hi int) {
-			defer wg.Done()
-			defer func() {
-				if r := recover(); r != nil {
-					mu.Lock()
-					panicked = r
-					mu.Unlock()
-				}
-			}()
-			fn(lo, hi)
-		}(lo, min(lo+chunk, n))
-	}
-	func() {
-		defer func() {
-			if r := recover(); r != nil {
-				mu.Lock()
-				panicked = r
-				mu.Unlock()
-			}
-		}()
-		fn(0, min(chunk, n))
-	}()
-	wg.Wait()
-	if panicked != nil {
-		panic(panicked)
-	}
+	team.Run(n, workersFor(n, work), team.Range(fn))
 }
 
 // reduceBlock is the number of rows whose contributions a reduction sums

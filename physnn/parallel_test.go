@@ -115,3 +115,23 @@ func TestMulDerivMatchesTwoPasses(t *testing.T) {
 		}
 	}
 }
+
+// touch is a chunk function that captures nothing, so handing it to
+// parallelFor allocates no closure.
+func touch(lo, hi int) {}
+
+// TestParallelForAllocatesNothing checks that splitting work over the cores
+// costs no allocation of its own (the helpers are kept, the shared state is
+// pooled): a training step makes dozens of parallel calls.
+func TestParallelForAllocatesNothing(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	}
+	if serial(1<<20, 1) {
+		t.Fatal("parallelFor(1<<20, 1) runs as one chunk; the test needs two")
+	}
+	parallelFor(1<<20, 1, touch)
+	if got := testing.AllocsPerRun(100, func() { parallelFor(1<<20, 1, touch) }); got > 0.05 {
+		t.Errorf("parallelFor allocates %.2f times per call, want 0", got)
+	}
+}

@@ -96,55 +96,209 @@ func Forward[T Float](g *Geom, n int, x, w, bias, y []T, ws *Workspace[T]) error
 			wk[k*depth+rows] = bias[k]
 		}
 	}
-	parallelBatch(n, p, func(worker, lo, hi int) {
-		if chunk == 1 {
-			var col []T
-			if !g.identityCol() {
-				col = ws.colBuf(worker, depth*cols)
-				ones(col[rows*cols:])
-			}
-			for i := lo; i < hi; i++ {
-				if ws.stopped(worker) {
-					return
-				}
-				xi, yi := x[i*in:(i+1)*in], y[i*out:(i+1)*out]
-				c := xi
-				if col != nil {
-					Im2Col(g, xi, col)
-					c = col
-				}
-				// y_i [K, OH·OW] = W [K, C·KH·KW(+1)] · col [C·KH·KW(+1), OH·OW]
-				matmul(p > 1, false, false, g.K, cols, depth, 1, wk, depth, c, cols, 0, yi, cols)
-				if bias != nil && !fused {
-					addChannelBias(yi, bias, cols)
-				}
-			}
-			return
+	j := &ws.job
+	*j = job[T]{kind: forwardKind, ws: ws, g: *g, p: p, chunk: chunk, rows: rows, cols: cols, in: in, out: out,
+		depth: depth, x: x, w: wk, bias: bias, y: y, fused: fused}
+	parallelBatch(n, p, j)
+	ws.job = job[T]{}
+	return ws.firstErr()
+}
+
+// The kinds of kernel a job runs.
+const (
+	forwardKind = iota
+	dataKind
+	filterKind
+	biasKind
+	maxPoolForwardKind
+	maxPoolBackwardKind
+	avgPoolForwardKind
+	avgPoolBackwardKind
+)
+
+// job holds the arguments of one kernel call in its Workspace, so that
+// the call's parallel body is a method on memory the workspace owns: a
+// closure handed to the helper goroutines was one heap allocation per call.
+type job[T Float] struct {
+	kind                          int
+	ws                            *Workspace[T]
+	g                             Geom
+	n, p, chunk                   int
+	rows, cols, in, out, depth    int
+	x, w, bias, y, dy, dx, dw, db []T
+	fused                         bool
+}
+
+// Chunk runs the job on the batch items [lo, hi) as worker.
+func (j *job[T]) Chunk(worker, lo, hi int) {
+	switch j.kind {
+	case forwardKind:
+		j.forward(worker, lo, hi)
+	case dataKind:
+		j.data(worker, lo, hi)
+	case filterKind:
+		j.filter(worker, lo, hi)
+	case biasKind:
+		j.biasGrad(lo, hi)
+	case maxPoolForwardKind:
+		j.maxPoolForward(lo, hi)
+	case maxPoolBackwardKind:
+		j.maxPoolBackward(lo, hi)
+	case avgPoolForwardKind:
+		j.avgPoolForward(lo, hi)
+	case avgPoolBackwardKind:
+		j.avgPoolBackward(lo, hi)
+	}
+}
+
+// forward is Forward on images [lo, hi); j.w is the (bias-augmented)
+// filter matrix with j.depth columns.
+func (j *job[T]) forward(worker, lo, hi int) {
+	g, ws, x, y, bias, fused := &j.g, j.ws, j.x, j.y, j.bias, j.fused
+	p, chunk, rows, cols, in, out, depth, wk := j.p, j.chunk, j.rows, j.cols, j.in, j.out, j.depth, j.w
+	if chunk == 1 {
+		var col []T
+		if !g.identityCol() {
+			col = ws.colBuf(worker, depth*cols)
+			ones(col[rows*cols:])
 		}
-		col := ws.colBuf(worker, depth*chunk*cols)
-		ym := ws.matBuf(worker, g.K*chunk*cols)
-		for i := lo; i < hi; i += chunk {
+		for i := lo; i < hi; i++ {
 			if ws.stopped(worker) {
 				return
 			}
-			m := min(chunk, hi-i)
-			ld := m * cols
+			xi, yi := x[i*in:(i+1)*in], y[i*out:(i+1)*out]
+			c := xi
+			if col != nil {
+				Im2Col(g, xi, col)
+				c = col
+			}
+			// y_i [K, OH·OW] = W [K, C·KH·KW(+1)] · col [C·KH·KW(+1), OH·OW]
+			matmul(p > 1, false, false, g.K, cols, depth, 1, wk, depth, c, cols, 0, yi, cols)
+			if bias != nil && !fused {
+				addChannelBias(yi, bias, cols)
+			}
+		}
+		return
+	}
+	col := ws.colBuf(worker, depth*chunk*cols)
+	ym := ws.matBuf(worker, g.K*chunk*cols)
+	for i := lo; i < hi; i += chunk {
+		if ws.stopped(worker) {
+			return
+		}
+		m := min(chunk, hi-i)
+		ld := m * cols
+		for j := 0; j < m; j++ {
+			im2colLD(g, x[(i+j)*in:], col[j*cols:], ld)
+		}
+		if fused {
+			ones(col[rows*ld : (rows+1)*ld])
+		}
+		// Y [K, m·OH·OW] = W [K, C·KH·KW(+1)] · col [C·KH·KW(+1), m·OH·OW]
+		matmul(p > 1, false, false, g.K, ld, depth, 1, wk, depth, col, ld, 0, ym, ld)
+		if fused {
+			scatterChannels(ym, i, m, g.K, cols, y, nil)
+		} else {
+			scatterChannels(ym, i, m, g.K, cols, y, bias)
+		}
+	}
+}
+
+// data is BackwardData on images [lo, hi).
+func (j *job[T]) data(worker, lo, hi int) {
+	g, ws, dy, w, dx := &j.g, j.ws, j.dy, j.w, j.dx
+	p, chunk, rows, cols, in, out := j.p, j.chunk, j.rows, j.cols, j.in, j.out
+	if chunk == 1 && g.identityCol() {
+		// 1×1 stride-1 convolution: the patch matrix is the image.
+		for i := lo; i < hi; i++ {
+			if ws.stopped(worker) {
+				return
+			}
+			matmul(p > 1, true, false, rows, cols, g.K, 1, w, rows, dy[i*out:(i+1)*out], cols, 0, dx[i*in:(i+1)*in], cols)
+		}
+		return
+	}
+	col := ws.colBuf(worker, rows*chunk*cols)
+	var dym []T
+	if chunk > 1 {
+		dym = ws.matBuf(worker, g.K*chunk*cols)
+	}
+	for i := lo; i < hi; i += chunk {
+		if ws.stopped(worker) {
+			return
+		}
+		m := min(chunk, hi-i)
+		ld := m * cols
+		d := dy[i*out : (i+1)*out] // one image: already [K, OH·OW]
+		if m > 1 {
+			gatherChannels(dy, i, m, g.K, cols, dym)
+			d = dym
+		}
+		// col [C·KH·KW, m·OH·OW] = Wᵀ [C·KH·KW, K] · dY [K, m·OH·OW]
+		matmul(p > 1, true, false, rows, ld, g.K, 1, w, rows, d, ld, 0, col, ld)
+		for j := 0; j < m; j++ {
+			col2imLD(g, col[j*cols:], dx[(i+j)*in:], ld)
+		}
+	}
+}
+
+// filter is BackwardFilter on images [lo, hi): worker 0 writes j.dw, the
+// others their partial buffers.
+func (j *job[T]) filter(worker, lo, hi int) {
+	g, ws, x, dy, dw := &j.g, j.ws, j.x, j.dy, j.dw
+	p, chunk, rows, cols, in, out := j.p, j.chunk, j.rows, j.cols, j.in, j.out
+	size := g.FilterSize()
+	acc := dw[:size]
+	if worker > 0 {
+		acc = ws.partialBuf(worker, size)
+	}
+	var col, dym []T
+	if chunk > 1 || !g.identityCol() {
+		col = ws.colBuf(worker, rows*chunk*cols)
+	}
+	if chunk > 1 {
+		dym = ws.matBuf(worker, g.K*chunk*cols)
+	}
+	var beta T // the first chunk overwrites acc, later ones add to it
+	if lo == hi {
+		clear(acc)
+	}
+	for i := lo; i < hi; i += chunk {
+		if ws.stopped(worker) {
+			return
+		}
+		m := min(chunk, hi-i)
+		ld := m * cols
+		c, d := col, dy[i*out:(i+1)*out]
+		if m == 1 && g.identityCol() {
+			c = x[i*in : (i+1)*in]
+		} else {
 			for j := 0; j < m; j++ {
 				im2colLD(g, x[(i+j)*in:], col[j*cols:], ld)
 			}
-			if fused {
-				ones(col[rows*ld : (rows+1)*ld])
-			}
-			// Y [K, m·OH·OW] = W [K, C·KH·KW(+1)] · col [C·KH·KW(+1), m·OH·OW]
-			matmul(p > 1, false, false, g.K, ld, depth, 1, wk, depth, col, ld, 0, ym, ld)
-			if fused {
-				scatterChannels(ym, i, m, g.K, cols, y, nil)
-			} else {
-				scatterChannels(ym, i, m, g.K, cols, y, bias)
-			}
 		}
-	})
-	return ws.firstErr()
+		if m > 1 {
+			gatherChannels(dy, i, m, g.K, cols, dym)
+			d = dym
+		}
+		// dw [K, C·KH·KW] += dY [K, m·OH·OW] · colᵀ [m·OH·OW, C·KH·KW]
+		matmul(p > 1, false, true, g.K, rows, ld, 1, d, ld, c, ld, beta, acc, rows)
+		beta = 1
+	}
+}
+
+// biasGrad is BiasGrad on channels [lo, hi): j.rows channels of j.cols values
+// in each of j.n images.
+func (j *job[T]) biasGrad(lo, hi int) {
+	n, channels, plane, dy, db := j.n, j.rows, j.cols, j.dy, j.db
+	for c := lo; c < hi; c++ {
+		var s T
+		for i := 0; i < n; i++ {
+			off := (i*channels + c) * plane
+			s += sum(dy[off : off+plane])
+		}
+		db[c] = s
+	}
 }
 
 // ones sets every value of s to 1.
@@ -165,40 +319,11 @@ func BackwardData[T Float](g *Geom, n int, dy, w, dx []T, ws *Workspace[T]) erro
 	rows, cols := g.colRows(), g.colCols()
 	in, out := g.InSize(), g.OutSize()
 	p, chunk := plan(g, n, ws)
-	parallelBatch(n, p, func(worker, lo, hi int) {
-		if chunk == 1 && g.identityCol() {
-			// 1×1 stride-1 convolution: the patch matrix is the image.
-			for i := lo; i < hi; i++ {
-				if ws.stopped(worker) {
-					return
-				}
-				matmul(p > 1, true, false, rows, cols, g.K, 1, w, rows, dy[i*out:(i+1)*out], cols, 0, dx[i*in:(i+1)*in], cols)
-			}
-			return
-		}
-		col := ws.colBuf(worker, rows*chunk*cols)
-		var dym []T
-		if chunk > 1 {
-			dym = ws.matBuf(worker, g.K*chunk*cols)
-		}
-		for i := lo; i < hi; i += chunk {
-			if ws.stopped(worker) {
-				return
-			}
-			m := min(chunk, hi-i)
-			ld := m * cols
-			d := dy[i*out : (i+1)*out] // one image: already [K, OH·OW]
-			if m > 1 {
-				gatherChannels(dy, i, m, g.K, cols, dym)
-				d = dym
-			}
-			// col [C·KH·KW, m·OH·OW] = Wᵀ [C·KH·KW, K] · dY [K, m·OH·OW]
-			matmul(p > 1, true, false, rows, ld, g.K, 1, w, rows, d, ld, 0, col, ld)
-			for j := 0; j < m; j++ {
-				col2imLD(g, col[j*cols:], dx[(i+j)*in:], ld)
-			}
-		}
-	})
+	j := &ws.job
+	*j = job[T]{kind: dataKind, ws: ws, g: *g, p: p, chunk: chunk, rows: rows, cols: cols, in: in, out: out,
+		dy: dy, w: w, dx: dx}
+	parallelBatch(n, p, j)
+	ws.job = job[T]{}
 	return ws.firstErr()
 }
 
@@ -213,45 +338,11 @@ func BackwardFilter[T Float](g *Geom, n int, x, dy, dw []T, ws *Workspace[T]) er
 	in, out := g.InSize(), g.OutSize()
 	size := g.FilterSize()
 	p, chunk := plan(g, n, ws)
-	parallelBatch(n, p, func(worker, lo, hi int) {
-		acc := dw[:size]
-		if worker > 0 {
-			acc = ws.partialBuf(worker, size)
-		}
-		var col, dym []T
-		if chunk > 1 || !g.identityCol() {
-			col = ws.colBuf(worker, rows*chunk*cols)
-		}
-		if chunk > 1 {
-			dym = ws.matBuf(worker, g.K*chunk*cols)
-		}
-		var beta T // the first chunk overwrites acc, later ones add to it
-		if lo == hi {
-			clear(acc)
-		}
-		for i := lo; i < hi; i += chunk {
-			if ws.stopped(worker) {
-				return
-			}
-			m := min(chunk, hi-i)
-			ld := m * cols
-			c, d := col, dy[i*out:(i+1)*out]
-			if m == 1 && g.identityCol() {
-				c = x[i*in : (i+1)*in]
-			} else {
-				for j := 0; j < m; j++ {
-					im2colLD(g, x[(i+j)*in:], col[j*cols:], ld)
-				}
-			}
-			if m > 1 {
-				gatherChannels(dy, i, m, g.K, cols, dym)
-				d = dym
-			}
-			// dw [K, C·KH·KW] += dY [K, m·OH·OW] · colᵀ [m·OH·OW, C·KH·KW]
-			matmul(p > 1, false, true, g.K, rows, ld, 1, d, ld, c, ld, beta, acc, rows)
-			beta = 1
-		}
-	})
+	j := &ws.job
+	*j = job[T]{kind: filterKind, ws: ws, g: *g, p: p, chunk: chunk, rows: rows, cols: cols, in: in, out: out,
+		x: x, dy: dy, dw: dw}
+	parallelBatch(n, p, j)
+	ws.job = job[T]{}
 	if err := ws.firstErr(); err != nil {
 		return err
 	}
@@ -269,16 +360,11 @@ func BackwardFilter[T Float](g *Geom, n int, x, dy, dw []T, ws *Workspace[T]) er
 // Channels are summed in parallel, each by one goroutine in a fixed order,
 // so the result does not depend on the number of cores.
 func BiasGrad[T Float](n, channels, plane int, dy, db []T) {
-	parallelRange(channels, n*plane, func(lo, hi int) {
-		for c := lo; c < hi; c++ {
-			var s T
-			for i := 0; i < n; i++ {
-				off := (i*channels + c) * plane
-				s += sum(dy[off : off+plane])
-			}
-			db[c] = s
-		}
-	})
+	ws := Acquire[T]()
+	j := &ws.job
+	*j = job[T]{kind: biasKind, n: n, rows: channels, cols: plane, dy: dy, db: db}
+	parallelBatch(channels, workers(channels, n*plane), j)
+	Release(ws)
 }
 
 // sum adds up s with eight independent partial sums: a single running sum

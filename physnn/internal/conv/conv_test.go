@@ -7,6 +7,8 @@ import (
 	"runtime"
 	"sync/atomic"
 	"testing"
+
+	"github.com/gophys/gophys/physnn/internal/team"
 )
 
 type convCase struct {
@@ -292,11 +294,11 @@ func TestParallelPanicReachesCaller(t *testing.T) {
 			t.Fatalf("recovered %v, want the worker's panic", r)
 		}
 	}()
-	parallelBatch(4, 2, func(worker, lo, hi int) {
+	parallelBatch(4, 2, team.Func(func(worker, lo, hi int) {
 		if worker == 1 {
 			panic("worker 1 failed")
 		}
-	})
+	}))
 	t.Fatal("parallelBatch returned normally")
 }
 

@@ -1,5 +1,7 @@
 package conv
 
+import "github.com/gophys/gophys/physnn/internal/team"
+
 // Locally connected layers ("unshared convolutions", Keras'
 // LocallyConnected2D): every output pixel has its own filter bank, so the
 // weights are [OH·OW, K, C·KH·KW] and the bias [K, OH·OW]. Calorimeter and
@@ -20,7 +22,7 @@ func LocalForward[T Float](g *Geom, n int, x, w, bias, y []T, ws *Workspace[T]) 
 	in, out := g.InSize(), g.OutSize()
 	p := workers(n, g.K*rows*cols)
 	ws.reserve(p)
-	parallelBatch(n, p, func(worker, lo, hi int) {
+	parallelBatch(n, p, team.Func(func(worker, lo, hi int) {
 		col := ws.colBuf(worker, rows*cols)
 		for i := lo; i < hi; i++ {
 			if ws.stopped(worker) {
@@ -42,7 +44,7 @@ func LocalForward[T Float](g *Geom, n int, x, w, bias, y []T, ws *Workspace[T]) 
 				}
 			}
 		}
-	})
+	}))
 	return ws.firstErr()
 }
 
@@ -58,7 +60,7 @@ func LocalBackward[T Float](g *Geom, n int, x, w, dy, dx, dw, db []T, ws *Worksp
 	size := cols * g.K * rows
 	p := workers(n, 2*g.K*rows*cols)
 	ws.reserve(p)
-	parallelBatch(n, p, func(worker, lo, hi int) {
+	parallelBatch(n, p, team.Func(func(worker, lo, hi int) {
 		col := ws.colBuf(worker, rows*cols)
 		var dcol, acc []T
 		if dx != nil {
@@ -105,7 +107,7 @@ func LocalBackward[T Float](g *Geom, n int, x, w, dy, dx, dw, db []T, ws *Worksp
 				Col2Im(g, dcol, dx[i*in:(i+1)*in])
 			}
 		}
-	})
+	}))
 	if err := ws.firstErr(); err != nil {
 		return err
 	}

@@ -3,6 +3,8 @@ package conv
 import (
 	"runtime"
 	"sync"
+
+	"github.com/gophys/gophys/physnn/internal/team"
 )
 
 // Workspace holds the scratch buffers of the kernels: one set per worker
@@ -23,6 +25,8 @@ type Workspace[T Float] struct {
 	mat     [][]T   // per worker: a chunk's output or output gradient as one [K, chunk·OH·OW] matrix
 	partial [][]T   // per worker: a partial filter gradient
 	filter  []T     // shared: the filter matrix with the bias as an extra column
+
+	job job[T] // the arguments of the kernel call in progress
 }
 
 // reserve makes room for p workers' buffers. Kernels call it before
@@ -125,6 +129,7 @@ func Release[T Float](ws *Workspace[T]) {
 		return
 	}
 	ws.Interrupt = nil
+	ws.job = job[T]{}
 	switch w := any(ws).(type) {
 	case *Workspace[float32]:
 		pool32.Put(w)
@@ -150,36 +155,21 @@ func workers(n, flopsPerItem int) int {
 }
 
 // parallelBatch calls body(worker, lo, hi) for contiguous chunks [lo, hi) of
-// the batch 0..n-1, one chunk per worker, and waits for all of them. Worker
-// indices run from 0 to p-1 so each can use its own workspace buffers. A
-// panic in a worker goroutine is re-raised in the caller's goroutine, where
-// physnn's recovery can see it, instead of crashing the process.
-func parallelBatch(n, p int, body func(worker, lo, hi int)) {
+// the batch 0..n-1, p chunks in all, and waits for all of them. Chunk
+// indices (worker) run from 0 to p-1, and two chunks with the same index
+// never run at once, so each can use its own workspace buffers. The chunks
+// run on the caller's goroutine and kept helpers (physnn/internal/team). A
+// panic in a chunk is re-raised in the caller's goroutine, where physnn's
+// recovery can see it, instead of crashing the process.
+//
+// A closure passed as body is one heap allocation per call; the
+// convolution kernels pass their Workspace's job instead.
+func parallelBatch(n, p int, body team.Body) {
 	if p <= 1 {
-		body(0, 0, n)
+		body.Chunk(0, 0, n)
 		return
 	}
-	var wg sync.WaitGroup
-	panics := make([]any, p)
-	for w := 1; w < p; w++ {
-		lo, hi := w*n/p, (w+1)*n/p
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() { panics[w] = recover() }()
-			body(w, lo, hi)
-		}()
-	}
-	func() {
-		defer func() { panics[0] = recover() }()
-		body(0, 0, n/p)
-	}()
-	wg.Wait()
-	for _, v := range panics {
-		if v != nil {
-			panic(v)
-		}
-	}
+	team.Run(n, p, body)
 }
 
 // parallelRange calls body(lo, hi) on contiguous chunks of 0..count-1 in
@@ -187,5 +177,5 @@ func parallelBatch(n, p int, body func(worker, lo, hi int)) {
 // goroutines, and on the whole range otherwise. The items must be
 // independent: pooling planes, batch-norm channels.
 func parallelRange(count, cost int, body func(lo, hi int)) {
-	parallelBatch(count, workers(count, cost), func(_, lo, hi int) { body(lo, hi) })
+	team.Run(count, workers(count, cost), team.Range(body))
 }

@@ -1,6 +1,10 @@
 package gemm
 
-import "sync"
+import (
+	"sync"
+
+	helpers "github.com/gophys/gophys/physnn/internal/team"
+)
 
 // Parallel products share one packed B block between the goroutines and
 // hand out the work dynamically. For each kc×nc block of B the team runs
@@ -77,7 +81,7 @@ func parallel[T float32 | float64](kern *kernel[T], workers, m, n, k int, alpha 
 
 	t.wg.Add(workers - 1)
 	for range workers - 1 {
-		dispatch(t)
+		helpers.Dispatch(t)
 	}
 	t.work()
 	// Every task is done; the other goroutines touch nothing shared from
@@ -113,49 +117,12 @@ func putTeam[T float32 | float64](t *team[T]) {
 	teams64.Put(t)
 }
 
-// helper is work on a goroutine other than the caller's.
-func (t *team[T]) helper() {
+// Help is the work of a goroutine other than the caller's, run by
+// team.Dispatch on a kept helper goroutine (starting one per product cost
+// an allocation and ~1 µs every time).
+func (t *team[T]) Help() {
 	defer t.wg.Done()
 	t.work()
-}
-
-// job is a team whose helper should run on another goroutine.
-type job interface{ helper() }
-
-// Helper goroutines are kept: starting one per product cost an allocation
-// (and ~1 µs) every time. idle hands a job to a parked helper; when none
-// is parked (all busy, e.g. in nested products) a new one starts, up to
-// maxHelpers, beyond which a job gets a goroutine of its own.
-var (
-	idle       = make(chan job)
-	helpersMu  sync.Mutex
-	helpers    int
-	maxHelpers = 64
-)
-
-// dispatch runs j.helper on a goroutine other than the caller's.
-func dispatch(j job) {
-	select {
-	case idle <- j:
-		return
-	default:
-	}
-	helpersMu.Lock()
-	keep := helpers < maxHelpers
-	if keep {
-		helpers++
-	}
-	helpersMu.Unlock()
-	if !keep {
-		go j.helper()
-		return
-	}
-	go func() {
-		j.helper()
-		for j := range idle {
-			j.helper()
-		}
-	}()
 }
 
 // phases is the number of phases: a pack and a compute phase per block.
