@@ -2,6 +2,7 @@ package physnn
 
 import (
 	"runtime"
+	"sync"
 
 	"github.com/gophys/gophys/physnn/internal/team"
 )
@@ -44,6 +45,63 @@ func parallelFor(n, work int, fn func(lo, hi int)) {
 		return
 	}
 	team.Run(n, workersFor(n, work), team.Range(fn))
+}
+
+// parallelArgs is parallelFor for a loop whose arguments are a value
+// instead of a closure's captured variables: args.chunk(lo, hi) runs on
+// every chunk. args is a small struct of the slices and scalars the chunks
+// need, with a chunk method; it travels in a pooled job, so the call
+// allocates nothing, where a capturing closure handed to parallelFor is one
+// allocation per call. (A function value would not do: in generic code it
+// is a closure over the type's dictionary.) Ops on a training step's path
+// use it:
+//
+//	type reluSpan struct{ dst, src []float32 }
+//
+//	func (s reluSpan) chunk(lo, hi int) { relu(s.dst[lo:hi], s.src[lo:hi]) }
+//
+//	parallelArgs(len(dst), 1, reluSpan{dst, src})
+func parallelArgs[A chunker](n, work int, args A) {
+	if n <= 0 {
+		return
+	}
+	workers := workersFor(n, work)
+	if workers <= 1 {
+		args.chunk(0, n)
+		return
+	}
+	pool := argsPool[A]()
+	j := pool.Get().(*argsJob[A])
+	j.args = args
+	team.Run(n, workers, j)
+	*j = argsJob[A]{} // drop references to the caller's data
+	pool.Put(j)
+}
+
+// chunker is the argument type of parallelArgs.
+type chunker interface {
+	// chunk runs the loop on the indices [lo, hi).
+	chunk(lo, hi int)
+}
+
+// argsJob is a team.Body running a loop on its arguments.
+type argsJob[A chunker] struct{ args A }
+
+// Chunk runs the loop on [lo, hi).
+func (j *argsJob[A]) Chunk(_, lo, hi int) { j.args.chunk(lo, hi) }
+
+// argsPools maps the type of parallelArgs' arguments, as a nil *A, to the
+// *sync.Pool of its jobs.
+var argsPools sync.Map
+
+// argsPool returns the pool of jobs for arguments of type A.
+func argsPool[A chunker]() *sync.Pool {
+	key := any((*A)(nil))
+	if p, ok := argsPools.Load(key); ok {
+		return p.(*sync.Pool)
+	}
+	p, _ := argsPools.LoadOrStore(key, &sync.Pool{New: func() any { return new(argsJob[A]) }})
+	return p.(*sync.Pool)
 }
 
 // reduceBlock is the number of rows whose contributions a reduction sums

@@ -135,3 +135,60 @@ func TestParallelForAllocatesNothing(t *testing.T) {
 		t.Errorf("parallelFor allocates %.2f times per call, want 0", got)
 	}
 }
+
+// scaleSpan is a parallelArgs loop: dst = p·src.
+type scaleSpan[T float] struct {
+	p        T
+	dst, src []T
+}
+
+func (s scaleSpan[T]) chunk(lo, hi int) {
+	for i := lo; i < hi; i++ {
+		s.dst[i] = s.p * s.src[i]
+	}
+}
+
+// panicSpan is a parallelArgs loop whose last chunk panics.
+type panicSpan struct{ n int }
+
+func (s panicSpan) chunk(lo, hi int) {
+	if hi == s.n {
+		panic("boom")
+	}
+}
+
+// TestParallelArgs checks that parallelArgs covers every index once, passes
+// its arguments to every chunk and, unlike a capturing closure handed to
+// parallelFor, allocates nothing, whether it splits the loop or not.
+func TestParallelArgs(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	}
+	n := 1 << 20
+	if serial(n, 1) {
+		t.Fatal("parallelArgs(1<<20, 1) runs as one chunk; the test needs two")
+	}
+	dst, src := make([]float32, n), make([]float32, n)
+	for i := range src {
+		src[i] = float32(i % 7)
+	}
+	parallelArgs(n, 1, scaleSpan[float32]{3, dst, src})
+	for i, v := range dst {
+		if v != 3*src[i] {
+			t.Fatalf("dst[%d] = %v, want %v", i, v, 3*src[i])
+		}
+	}
+	if got := testing.AllocsPerRun(100, func() { parallelArgs(n, 1, scaleSpan[float32]{2, dst, src}) }); got > 0.05 {
+		t.Errorf("parallelArgs allocates %.2f times per split call, want 0", got)
+	}
+	if got := testing.AllocsPerRun(100, func() { parallelArgs(100, 1, scaleSpan[float32]{2, dst, src}) }); got > 0 {
+		t.Errorf("parallelArgs allocates %.2f times per serial call, want 0", got)
+	}
+	defer func() {
+		if r := recover(); r != "boom" {
+			t.Errorf("recovered %v, want the chunk's panic", r)
+		}
+	}()
+	parallelArgs(n, 1, panicSpan{n})
+	t.Error("parallelArgs returned normally after a panic")
+}
