@@ -4,9 +4,10 @@
 //
 // Starting a goroutine per parallel call costs an allocation and about a
 // microsecond; a training step makes dozens of such calls. Helpers started
-// here are kept: [Dispatch] hands a job to a parked helper and starts a new
-// one only when none is parked (all busy, as in nested calls), up to a
-// bound.
+// here are kept: a job goes to a parked helper, and a new helper starts
+// only when none is parked (all busy, as in nested calls), up to a bound.
+// Beyond it, [Dispatch] (which gemm's products use) starts a goroutine of
+// its own, and [Run] leaves the chunk to whoever is already running.
 //
 // [Run] splits a loop into a fixed number of chunks that the caller and the
 // helpers claim one at a time, so a helper the OS has not scheduled yet
@@ -30,73 +31,51 @@ type Job interface {
 	Help()
 }
 
-// Helpers take jobs from one queue. parked counts the helpers waiting on
-// it; helpers counts the kept helpers, at most maxHelpers. A job may sit in
-// the queue until a helper finishes its current one, so it must not rely on
-// starting at once: Run's chunks are claimed by whoever runs first, and
-// gemm's team likewise, so a late helper only finds its work done.
+// idle hands a job to a parked helper; helpers counts the kept helpers,
+// at most maxHelpers.
 var (
-	queue      = make(chan Job, 256)
-	parked     atomic.Int64
+	idle       = make(chan Job)
 	helpersMu  sync.Mutex
 	helpers    int
 	maxHelpers = 64
 )
 
-// Dispatch runs j.Help on a goroutine other than the caller's: a kept
-// helper (a new one when none is waiting and fewer than maxHelpers exist),
-// or, with the queue full, a goroutine of its own. It allocates nothing
-// once enough helpers exist.
+// Dispatch runs j.Help on a goroutine other than the caller's: a parked
+// helper, or a new kept helper when none is parked, or, with maxHelpers
+// busy (nested calls), a goroutine of its own. It allocates nothing while
+// a helper is parked.
 func Dispatch(j Job) {
-	if parked.Load() == 0 {
-		helpersMu.Lock()
-		if helpers < maxHelpers {
-			helpers++
-			go helper()
-		}
-		helpersMu.Unlock()
-	}
-	select {
-	case queue <- j:
-	default:
+	if !offer(j) {
 		go j.Help()
 	}
 }
 
-// offer hands j to a helper that is free now, starting one when none is
-// waiting and fewer than maxHelpers exist, and reports whether it did. It
-// never queues a job behind busy helpers: Run's caller does such work
-// itself instead, which keeps the queue and the loops in flight short when
-// the caller runs ahead of its helpers.
+// offer hands j to a parked helper, or to a new kept helper when none is
+// parked and fewer than maxHelpers exist, and reports whether it did. A
+// job is never queued behind busy helpers: Run's caller does such work
+// itself instead.
 func offer(j Job) bool {
-	if int(parked.Load()) <= len(queue) {
-		helpersMu.Lock()
-		spawn := helpers < maxHelpers
-		if spawn {
-			helpers++
-		}
-		helpersMu.Unlock()
-		if !spawn {
-			return false
-		}
-		go helper()
-	}
 	select {
-	case queue <- j:
+	case idle <- j:
 		return true
 	default:
+	}
+	helpersMu.Lock()
+	keep := helpers < maxHelpers
+	if keep {
+		helpers++
+	}
+	helpersMu.Unlock()
+	if !keep {
 		return false
 	}
-}
-
-// helper runs queued jobs for the life of the process.
-func helper() {
-	for {
-		parked.Add(1)
-		j := <-queue
-		parked.Add(-1)
+	go func() {
 		j.Help()
-	}
+		for j := range idle {
+			j.Help()
+		}
+	}()
+	return true
 }
 
 // Body is the work of a parallel loop run by [Run].
