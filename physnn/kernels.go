@@ -198,6 +198,23 @@ func scalarOp[T float](op binop, x, y T) T {
 	panic("physnn: unknown binop")
 }
 
+// binarySpan is binaryStrided's loop for contiguous a and out: over
+// elements when n is 0, else over rows of n elements with b a row read with
+// stride sb (a broadcast bias).
+type binarySpan[T float] struct {
+	op        binop
+	out, a, b []T
+	sb, n     int
+}
+
+func (s binarySpan[T]) chunk(lo, hi int) {
+	if s.n == 0 {
+		binaryRow(s.op, s.out[lo:hi], s.a[lo:], 1, s.b[lo:], 1)
+		return
+	}
+	binaryRows(s.op, s.out, s.a, s.b, s.sb, s.n, lo, hi)
+}
+
 // binaryStrided applies op over outShape, where a and b are read through
 // broadcast strides (0 on broadcast dimensions) and out is contiguous.
 func binaryStrided[T float](op binop, out []T, outShape []int, a []T, aOff int, aStr []int, b []T, bOff int, bStr []int) {
@@ -222,13 +239,7 @@ func binaryStrided[T float](op binop, out []T, outShape []int, a []T, aOff int, 
 	if isRowMajor(aStr, outShape) {
 		switch {
 		case isRowMajor(bStr, outShape):
-			if serial(total, 1) {
-				binaryRow(op, out[:total], a[aOff:], 1, b[bOff:], 1)
-				return
-			}
-			parallelFor(total, 1, func(lo, hi int) {
-				binaryRow(op, out[lo:hi], a[aOff+lo:], 1, b[bOff+lo:], 1)
-			})
+			parallelArgs(total, 1, binarySpan[T]{op: op, out: out, a: a[aOff:], b: b[bOff:]})
 			return
 		case len(outShape) >= 1 && isBroadcastRow(bStr):
 			n := outShape[len(outShape)-1]
@@ -236,11 +247,7 @@ func binaryStrided[T float](op binop, out []T, outShape []int, a []T, aOff int, 
 				return
 			}
 			sb := bStr[len(bStr)-1]
-			if serial(total/n, n) {
-				binaryRows(op, out, a[aOff:], b[bOff:], sb, n, 0, total/n)
-				return
-			}
-			parallelFor(total/n, n, func(lo, hi int) { binaryRows(op, out, a[aOff:], b[bOff:], sb, n, lo, hi) })
+			parallelArgs(total/n, n, binarySpan[T]{op: op, out: out, a: a[aOff:], b: b[bOff:], sb: sb, n: n})
 			return
 		}
 	}

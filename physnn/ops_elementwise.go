@@ -480,21 +480,30 @@ func unary(op unop, x *Tensor, p float64) *Tensor {
 	work := unaryCost(op)
 	if x.dt == f64 {
 		dst, src := out.st.f64, c.f64s()
-		if serial(len(dst), work) {
-			unaryLoop(op, p, dst, src)
-		} else {
-			parallelFor(len(dst), work, func(lo, hi int) { unaryLoop(op, p, dst[lo:hi], src[lo:hi]) })
-		}
+		parallelArgs(len(dst), work, unarySpan[float64]{op, p, dst, src})
 	} else {
 		dst, src := out.st.f32, c.f32s()
-		if serial(len(dst), work) {
-			unaryLoop32(op, float32(p), dst, src)
-		} else {
-			parallelFor(len(dst), work, func(lo, hi int) { unaryLoop32(op, float32(p), dst[lo:hi], src[lo:hi]) })
-		}
+		parallelArgs(len(dst), work, unarySpan32{op, float32(p), dst, src})
 	}
 	return out
 }
+
+// unarySpan and unarySpan32 are unary's loops, for parallelArgs.
+type unarySpan[T float] struct {
+	op       unop
+	p        T
+	dst, src []T
+}
+
+func (s unarySpan[T]) chunk(lo, hi int) { unaryLoop(s.op, s.p, s.dst[lo:hi], s.src[lo:hi]) }
+
+type unarySpan32 struct {
+	op       unop
+	p        float32
+	dst, src []float32
+}
+
+func (s unarySpan32) chunk(lo, hi int) { unaryLoop32(s.op, s.p, s.dst[lo:hi], s.src[lo:hi]) }
 
 // unaryLoop32 is unaryLoop for float32, through the fast kernels where
 // the op has one.
@@ -530,20 +539,23 @@ func mulDeriv(g *Tensor, deriv unop, x *Tensor, p float64) *Tensor {
 	work := unaryCost(deriv) + 1
 	if x.dt == f64 {
 		dst, gs, xs := out.st.f64, g.f64s(), x.f64s()
-		if serial(len(dst), work) {
-			mulDerivLoop(deriv, p, dst, gs, xs)
-		} else {
-			parallelFor(len(dst), work, func(lo, hi int) { mulDerivLoop(deriv, p, dst[lo:hi], gs[lo:hi], xs[lo:hi]) })
-		}
+		parallelArgs(len(dst), work, mulDerivSpan[float64]{deriv, p, dst, gs, xs})
 	} else {
 		dst, gs, xs := out.st.f32, g.f32s(), x.f32s()
-		if serial(len(dst), work) {
-			mulDerivLoop(deriv, float32(p), dst, gs, xs)
-		} else {
-			parallelFor(len(dst), work, func(lo, hi int) { mulDerivLoop(deriv, float32(p), dst[lo:hi], gs[lo:hi], xs[lo:hi]) })
-		}
+		parallelArgs(len(dst), work, mulDerivSpan[float32]{deriv, float32(p), dst, gs, xs})
 	}
 	return out
+}
+
+// mulDerivSpan is mulDeriv's loop, for parallelArgs.
+type mulDerivSpan[T float] struct {
+	deriv       unop
+	p           T
+	dst, gs, xs []T
+}
+
+func (s mulDerivSpan[T]) chunk(lo, hi int) {
+	mulDerivLoop(s.deriv, s.p, s.dst[lo:hi], s.gs[lo:hi], s.xs[lo:hi])
 }
 
 // mulDerivLoop computes dst[i] = g[i]·deriv(x[i]): directly for the

@@ -168,22 +168,24 @@ func maxPool2x2Row(y, idx, r0, r1 []float32) {
 // maxPool2x2Forward overwrites y with the maxima of the 2×2 windows of x
 // (n·C planes of H×W, outputs OH×OW) and idx with their winners.
 func maxPool2x2Forward(g *conv.Geom, n int, x, y, idx []float32) {
-	h, w, oh, ow := g.H, g.W, g.OH, g.OW
-	each := func(lo, hi int) {
-		for p := lo; p < hi; p++ {
-			plane := x[p*h*w : (p+1)*h*w]
-			for r := range oh {
-				o := (p*oh + r) * ow
-				maxPool2x2Row(y[o:o+ow], idx[o:o+ow], plane[2*r*w:2*r*w+2*ow], plane[(2*r+1)*w:(2*r+1)*w+2*ow])
-			}
+	parallelArgs(n*g.C, g.H*g.W, pool2x2Fwd{g.H, g.W, g.OH, g.OW, x, y, idx})
+}
+
+// pool2x2Fwd is maxPool2x2Forward's loop over planes, for parallelArgs.
+type pool2x2Fwd struct {
+	h, w, oh, ow int
+	x, y, idx    []float32
+}
+
+func (a pool2x2Fwd) chunk(lo, hi int) {
+	h, w, oh, ow, x, y, idx := a.h, a.w, a.oh, a.ow, a.x, a.y, a.idx
+	for p := lo; p < hi; p++ {
+		plane := x[p*h*w : (p+1)*h*w]
+		for r := range oh {
+			o := (p*oh + r) * ow
+			maxPool2x2Row(y[o:o+ow], idx[o:o+ow], plane[2*r*w:2*r*w+2*ow], plane[(2*r+1)*w:(2*r+1)*w+2*ow])
 		}
 	}
-	planes := n * g.C
-	if serial(planes, h*w) {
-		each(0, planes)
-		return
-	}
-	parallelFor(planes, h*w, each)
 }
 
 // maxPool2x2Backward overwrites dx with the gradient dy routed to each
@@ -192,32 +194,34 @@ func maxPool2x2Forward(g *conv.Geom, n int, x, y, idx []float32) {
 // by bit masks rather than branches (the winner's position is random), so
 // only a row and column outside every window need clearing.
 func maxPool2x2Backward(g *conv.Geom, n int, idx, dy, dx []float32) {
-	h, w, oh, ow := g.H, g.W, g.OH, g.OW
-	each := func(lo, hi int) {
-		for p := lo; p < hi; p++ {
-			dxp := dx[p*h*w : (p+1)*h*w]
-			for r := range oh {
-				o := (p*oh + r) * ow
-				d0, d1 := dxp[2*r*w:2*r*w+2*ow], dxp[(2*r+1)*w:(2*r+1)*w+2*ow]
-				for j, gv := range dy[o : o+ow] {
-					k, bits := uint32(idx[o+j]), math.Float32bits(gv)
-					// (k^q - 1) >> 31 is 1 exactly when k == q (k ≤ 3).
-					d0[2*j] = math.Float32frombits(bits & -((k - 1) >> 31))
-					d0[2*j+1] = math.Float32frombits(bits & -((k ^ 1 - 1) >> 31))
-					d1[2*j] = math.Float32frombits(bits & -((k ^ 2 - 1) >> 31))
-					d1[2*j+1] = math.Float32frombits(bits & -((k ^ 3 - 1) >> 31))
-				}
-				if w > 2*ow { // an odd width leaves a column outside the windows
-					dxp[2*r*w+2*ow], dxp[(2*r+1)*w+2*ow] = 0, 0
-				}
+	parallelArgs(n*g.C, g.H*g.W, pool2x2Bwd{g.H, g.W, g.OH, g.OW, idx, dy, dx})
+}
+
+// pool2x2Bwd is maxPool2x2Backward's loop over planes, for parallelArgs.
+type pool2x2Bwd struct {
+	h, w, oh, ow int
+	idx, dy, dx  []float32
+}
+
+func (a pool2x2Bwd) chunk(lo, hi int) {
+	h, w, oh, ow, idx, dy, dx := a.h, a.w, a.oh, a.ow, a.idx, a.dy, a.dx
+	for p := lo; p < hi; p++ {
+		dxp := dx[p*h*w : (p+1)*h*w]
+		for r := range oh {
+			o := (p*oh + r) * ow
+			d0, d1 := dxp[2*r*w:2*r*w+2*ow], dxp[(2*r+1)*w:(2*r+1)*w+2*ow]
+			for j, gv := range dy[o : o+ow] {
+				k, bits := uint32(idx[o+j]), math.Float32bits(gv)
+				// (k^q - 1) >> 31 is 1 exactly when k == q (k ≤ 3).
+				d0[2*j] = math.Float32frombits(bits & -((k - 1) >> 31))
+				d0[2*j+1] = math.Float32frombits(bits & -((k ^ 1 - 1) >> 31))
+				d1[2*j] = math.Float32frombits(bits & -((k ^ 2 - 1) >> 31))
+				d1[2*j+1] = math.Float32frombits(bits & -((k ^ 3 - 1) >> 31))
 			}
-			clear(dxp[2*oh*w:]) // rows below the last window
+			if w > 2*ow { // an odd width leaves a column outside the windows
+				dxp[2*r*w+2*ow], dxp[(2*r+1)*w+2*ow] = 0, 0
+			}
 		}
+		clear(dxp[2*oh*w:]) // rows below the last window
 	}
-	planes := n * g.C
-	if serial(planes, h*w) {
-		each(0, planes)
-		return
-	}
-	parallelFor(planes, h*w, each)
 }
