@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/gophys/gophys/physnn"
+	"github.com/gophys/gophys/physnn/internal/gemm/cputime"
 	"github.com/gophys/gophys/physnn/models/scinet"
 	"github.com/gophys/gophys/physnn/nn"
 	"github.com/gophys/gophys/physnn/optim"
@@ -62,9 +63,9 @@ func benchSciNet(b *testing.B, c sciNetCase) {
 	data := pendulumData(b, 64*c.batch)
 	b.ReportAllocs()
 	b.ResetTimer()
-	start, cpu := time.Now(), cpuTime()
+	start, cpu := time.Now(), cputime.Process()
 	trainSciNet(b, c, data, b.N)
-	reportSamples(b, c.batch, time.Since(start), cpuTime()-cpu)
+	reportSamples(b, c.batch, time.Since(start), cputime.Process()-cpu)
 }
 
 // reportSamples reports the training throughput of b.N steps of batch
@@ -131,7 +132,7 @@ func BenchmarkTrainJetCNN(b *testing.B) {
 	data := jetImages(16*jetCNNBatch, physnn.NewRNG(2))
 	b.ReportAllocs()
 	b.ResetTimer()
-	start, cpu := time.Now(), cpuTime()
+	start, cpu := time.Now(), cputime.Process()
 	trainJetCNN(b, data, b.N)
-	reportSamples(b, jetCNNBatch, time.Since(start), cpuTime()-cpu)
+	reportSamples(b, jetCNNBatch, time.Since(start), cputime.Process()-cpu)
 }
