@@ -152,13 +152,20 @@ func fullRunSeed(t *testing.T, seedVar, notebook string) uint64 {
 	if os.Getenv("SCINET_FULL") != "1" {
 		t.Skipf("trains a SciNet for about a minute; set SCINET_FULL=1 (%s asserts the same criteria)", notebook)
 	}
-	v := os.Getenv(seedVar)
+	return envSeed(t, seedVar)
+}
+
+// envSeed returns the seed a test trains with: 1, or the value of the
+// environment variable name (to check the physics with other seeds).
+func envSeed(t *testing.T, name string) uint64 {
+	t.Helper()
+	v := os.Getenv(name)
 	if v == "" {
 		return 1
 	}
 	n, err := strconv.ParseUint(v, 10, 64)
 	if err != nil {
-		t.Fatalf("%s: %v", seedVar, err)
+		t.Fatalf("%s: %v", name, err)
 	}
 	return n
 }

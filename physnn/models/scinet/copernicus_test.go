@@ -2,8 +2,6 @@ package scinet
 
 import (
 	"math"
-	"os"
-	"strconv"
 	"testing"
 
 	"github.com/gophys/gophys/physnn/optim"
@@ -83,14 +81,7 @@ func checkCopernicus(t *testing.T, model *Model, d *sim.Data, steps int, stepDay
 // constant-rate extrapolation of the observed angles by 15 %.
 // SCINET_COPERNICUS_SEED=n runs the same check with another seed.
 func TestCopernicusLearnsHeliocentricCode(t *testing.T) {
-	seed := uint64(1)
-	if v := os.Getenv("SCINET_COPERNICUS_SEED"); v != "" {
-		n, err := strconv.ParseUint(v, 10, 64)
-		if err != nil {
-			t.Fatalf("SCINET_COPERNICUS_SEED: %v", err)
-		}
-		seed = n
-	}
+	seed := envSeed(t, "SCINET_COPERNICUS_SEED")
 	const steps, days = 50, 7
 	data, err := sim.Copernicus(sim.CopernicusConfig{Samples: 4000, Steps: steps, StepDays: days, Seed: seed})
 	if err != nil {

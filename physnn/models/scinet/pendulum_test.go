@@ -2,8 +2,6 @@ package scinet
 
 import (
 	"math"
-	"os"
-	"strconv"
 	"testing"
 	"time"
 
@@ -32,17 +30,7 @@ import (
 // therefore runs only when SCINET_FULL=1 is set: for iterating on the model
 // without Jupyter, and for other seeds.
 func TestPendulumPassCriteria(t *testing.T) {
-	if os.Getenv("SCINET_FULL") != "1" {
-		t.Skip("trains a SciNet for about a minute; set SCINET_FULL=1 (notebooks/scinet-pendulum.ipynb asserts the same criteria)")
-	}
-	seed := uint64(1)
-	if v := os.Getenv("SCINET_PENDULUM_SEED"); v != "" {
-		n, err := strconv.ParseUint(v, 10, 64)
-		if err != nil {
-			t.Fatalf("SCINET_PENDULUM_SEED: %v", err)
-		}
-		seed = n
-	}
+	seed := fullRunSeed(t, "SCINET_PENDULUM_SEED", "notebooks/scinet-pendulum.ipynb")
 	pc := sim.PendulumConfig{Samples: 20000, Seed: seed, BMin: 0.4, BMax: 1.2, KappaMin: 4, KappaMax: 12}
 	data, err := sim.Pendulum(pc)
 	if err != nil {

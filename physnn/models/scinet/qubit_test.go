@@ -3,7 +3,6 @@ package scinet
 import (
 	"math"
 	"os"
-	"strconv"
 	"testing"
 	"time"
 
@@ -57,15 +56,7 @@ func qubitSweep(t *testing.T, qubits, samples, epochs, batch, runs int, lr, beta
 // qubitSeed returns the seed of the qubit tests: 1, or SCINET_QUBIT_SEED.
 func qubitSeed(t *testing.T) uint64 {
 	t.Helper()
-	v := os.Getenv("SCINET_QUBIT_SEED")
-	if v == "" {
-		return 1
-	}
-	n, err := strconv.ParseUint(v, 10, 64)
-	if err != nil {
-		t.Fatalf("SCINET_QUBIT_SEED: %v", err)
-	}
-	return n
+	return envSeed(t, "SCINET_QUBIT_SEED")
 }
 
 // TestQubitKnee is the small version of the notebook's one-qubit sweep:
