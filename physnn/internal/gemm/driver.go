@@ -356,26 +356,10 @@ func packA[T float32 | float64](dst []T, a matrix[T], i0, mb, p0, kb, mr int) {
 
 // packB copies rows [p0, p0+kb) and columns [j0, j0+nb) of B into dst as
 // consecutive nr-column panels, each stored k-step by k-step (nr values per
-// step), zero-padding the last panel to nr columns.
+// step), zero-padding the last panel to nr columns: packA of Bᵀ, whose rows
+// are B's columns.
 func packB[T float32 | float64](dst []T, b matrix[T], p0, kb, j0, nb, nr int) {
-	if b.cs == 1 {
-		// Rows of B are contiguous (see copySteps).
-		copySteps(dst, b.data, p0*b.rs+j0, b.rs, kb, nb, nr)
-		return
-	}
-	for jr := 0; jr < nb; jr += nr {
-		panel := dst[jr*kb : jr*kb+nr*kb]
-		cols := min(nr, nb-jr)
-		// Bᵀ stored: a column of B is contiguous (see gatherPanel).
-		first := (j0+jr)*b.cs + p0
-		_ = b.data[first : (j0+jr+cols-1)*b.cs+p0+kb] // bounds of every read
-		gatherPanel(panel, &b.data[first], b.cs, cols, kb, nr)
-		if cols < nr {
-			for p := 0; p < kb; p++ {
-				clear(panel[p*nr+cols : p*nr+nr])
-			}
-		}
-	}
+	packA(dst, matrix[T]{b.data, b.cs, b.rs}, j0, nb, p0, kb, nr)
 }
 
 // copySteps packs an operand whose k steps are contiguous: step p holds
