@@ -4,6 +4,8 @@ import (
 	"runtime"
 	"sync"
 	"unsafe"
+
+	"github.com/gophys/gophys/physnn/internal/gemm/args"
 )
 
 // matrix is a read-only view of op(X): element (i, j) is data[i*rs+j*cs].
@@ -82,7 +84,7 @@ func gemmOn[T float32 | float64](procs int, kern *kernel[T], m, n, k int, alpha 
 		return
 	}
 	if k == 0 || alpha == 0 {
-		scale(beta, c, m, n, ldc)
+		args.Scale(beta, c, m, n, ldc)
 		return
 	}
 	work := m * n * k
@@ -442,21 +444,3 @@ func direct[T float32 | float64](m, n, k int, alpha T, a, b matrix[T], beta T, c
 }
 
 func roundUp(x, unit int) int { return (x + unit - 1) / unit * unit }
-
-// scale multiplies the m×n block of C by beta. beta == 0 overwrites, so
-// NaNs in C do not survive (BLAS semantics); beta == 1 is free.
-func scale[T float32 | float64](beta T, c []T, m, n, ldc int) {
-	if beta == 1 {
-		return
-	}
-	for i := 0; i < m; i++ {
-		row := c[i*ldc : i*ldc+n]
-		if beta == 0 {
-			clear(row)
-			continue
-		}
-		for j := range row {
-			row[j] *= beta
-		}
-	}
-}

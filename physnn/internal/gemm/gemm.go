@@ -3,6 +3,8 @@ package gemm
 import (
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/gonum"
+
+	"github.com/gophys/gophys/physnn/internal/gemm/args"
 )
 
 // impl is gonum's BLAS, used for the matrix-vector products. The zero value
@@ -75,37 +77,6 @@ func DgemmSerial(transA, transB bool, m, n, k int, alpha float64, a []float64, l
 	gemmOn(1, &kernel64, m, n, k, alpha, view(a, lda, transA), view(b, ldb, transB), beta, c, ldc)
 }
 
-// checkArgs panics on inconsistent sizes, strides or too-short slices, as
-// gonum's BLAS does, before any kernel reads out of bounds.
-func checkArgs(transA, transB bool, m, n, k, lenA, lda, lenB, ldb, lenC, ldc int) {
-	if m < 0 || n < 0 || k < 0 {
-		panic("gemm: negative dimension")
-	}
-	ar, ac := m, k
-	if transA {
-		ar, ac = k, m
-	}
-	br, bc := k, n
-	if transB {
-		br, bc = n, k
-	}
-	if lda < max(1, ac) || ldb < max(1, bc) || ldc < max(1, n) {
-		panic("gemm: bad leading dimension")
-	}
-	if m == 0 || n == 0 {
-		return
-	}
-	if ar > 0 && ac > 0 && lenA < (ar-1)*lda+ac {
-		panic("gemm: A too short")
-	}
-	if br > 0 && bc > 0 && lenB < (br-1)*ldb+bc {
-		panic("gemm: B too short")
-	}
-	if lenC < (m-1)*ldc+n {
-		panic("gemm: C too short")
-	}
-}
-
 // Sgemv computes y = alpha·op(A)·x + beta·y for a row-major float32 matrix A
 // stored m×n with row stride lda, where op(A) is A (y has m elements, x n)
 // or, with transA, Aᵀ (y has n elements, x m); incX and incY are the
@@ -124,4 +95,12 @@ func Dgemv(transA bool, m, n int, alpha float64, a []float64, lda int, x []float
 		return
 	}
 	impl.Dgemv(transpose(transA), m, n, alpha, a, lda, x, incX, beta, y, incY)
+}
+
+// checkArgs panics on inconsistent sizes, strides or too-short slices (see
+// args.Check) before any pointer is read.
+func checkArgs(transA, transB bool, m, n, k, lenA, lda, lenB, ldb, lenC, ldc int) {
+	if msg := args.Check(transA, transB, m, n, k, lenA, lda, lenB, ldb, lenC, ldc); msg != "" {
+		panic("gemm: " + msg)
+	}
 }

@@ -29,6 +29,8 @@ import (
 	"math"
 	"os"
 	"runtime"
+
+	"github.com/gophys/gophys/physnn/internal/gemm/args"
 )
 
 func init() {
@@ -84,7 +86,7 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 	if k == 0 {
 		// OpenBLAS accepts k = 0, but a and b may be empty; keep the
 		// pointers out of C entirely and scale C the way Sgemm does.
-		scale(beta, c, m, n, ldc)
+		args.Scale(beta, c, m, n, ldc)
 		return
 	}
 	C.cblas_sgemm(C.CblasRowMajor, cblasTranspose(transA), cblasTranspose(transB),
@@ -102,7 +104,7 @@ func Dgemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int
 		return
 	}
 	if k == 0 {
-		scale(beta, c, m, n, ldc)
+		args.Scale(beta, c, m, n, ldc)
 		return
 	}
 	C.cblas_dgemm(C.CblasRowMajor, cblasTranspose(transA), cblasTranspose(transB),
@@ -112,51 +114,10 @@ func Dgemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int
 		C.double(beta), (*C.double)(first(c)), C.blasint(ldc))
 }
 
-// checkArgs panics on inconsistent sizes, strides or too-short slices
-// (the same rules as package gemm) before any pointer reaches C.
+// checkArgs panics on inconsistent sizes, strides or too-short slices (see
+// args.Check) before any pointer is read.
 func checkArgs(transA, transB bool, m, n, k, lenA, lda, lenB, ldb, lenC, ldc int) {
-	if m < 0 || n < 0 || k < 0 {
-		panic("openblas: negative dimension")
-	}
-	ar, ac := m, k
-	if transA {
-		ar, ac = k, m
-	}
-	br, bc := k, n
-	if transB {
-		br, bc = n, k
-	}
-	if lda < max(1, ac) || ldb < max(1, bc) || ldc < max(1, n) {
-		panic("openblas: bad leading dimension")
-	}
-	if m == 0 || n == 0 {
-		return
-	}
-	if ar > 0 && ac > 0 && lenA < (ar-1)*lda+ac {
-		panic("openblas: A too short")
-	}
-	if br > 0 && bc > 0 && lenB < (br-1)*ldb+bc {
-		panic("openblas: B too short")
-	}
-	if lenC < (m-1)*ldc+n {
-		panic("openblas: C too short")
-	}
-}
-
-// scale multiplies the m×n block of C by beta; beta == 0 overwrites, so
-// NaNs in C do not survive (BLAS semantics).
-func scale[T float32 | float64](beta T, c []T, m, n, ldc int) {
-	if beta == 1 {
-		return
-	}
-	for i := 0; i < m; i++ {
-		row := c[i*ldc : i*ldc+n]
-		if beta == 0 {
-			clear(row)
-			continue
-		}
-		for j := range row {
-			row[j] *= beta
-		}
+	if msg := args.Check(transA, transB, m, n, k, lenA, lda, lenB, ldb, lenC, ldc); msg != "" {
+		panic("openblas: " + msg)
 	}
 }
