@@ -161,13 +161,7 @@ func Pendulum(cfg PendulumConfig) (*Data, error) {
 		qs[i], ans[i] = float32(t), float32(x)
 		params[i] = []float64{b, k}
 	}
-	return &Data{
-		Observations: physnn.New(obs, n, m),
-		Questions:    physnn.New(qs, n, 1),
-		Answers:      physnn.New(ans, n, 1),
-		Params:       params,
-		ParamNames:   []string{"b", "kappa"},
-	}, nil
+	return pendulumData(obs, qs, ans, params, n, m), nil
 }
 
 // PendulumGrid returns noise-free pendulum data on an nb × nk grid of
@@ -197,11 +191,17 @@ func PendulumGrid(cfg PendulumConfig, nb, nk int) (*Data, error) {
 			params = append(params, []float64{b, k})
 		}
 	}
+	return pendulumData(obs, qs, ans, params, n, m), nil
+}
+
+// pendulumData wraps n samples of m observations, one question and one
+// answer each, with their true (b, κ).
+func pendulumData(obs, qs, ans []float32, params [][]float64, n, m int) *Data {
 	return &Data{
 		Observations: physnn.New(obs, n, m),
 		Questions:    physnn.New(qs, n, 1),
 		Answers:      physnn.New(ans, n, 1),
 		Params:       params,
 		ParamNames:   []string{"b", "kappa"},
-	}, nil
+	}
 }
