@@ -3,11 +3,9 @@ package scinet
 import (
 	"math"
 	"testing"
-	"time"
 
 	"github.com/gophys/gophys/physnn/optim"
 	"github.com/gophys/gophys/physnn/sim"
-	"github.com/gophys/gophys/physnn/train"
 )
 
 // TestPendulumPassCriteria trains the notes' fast toy SciNet (§1.6: 20 000
@@ -48,25 +46,8 @@ func TestPendulumPassCriteria(t *testing.T) {
 	}
 	const epochs, batch = 500, 128
 	steps := epochs * (data.Len() / batch)
-	progress := train.CallbackFuncs{Epoch: func(e train.EpochInfo) error {
-		if e.Epoch%50 == 0 {
-			t.Logf("epoch %d: loss %.5f (%v)", e.Epoch, e.TrainLoss, e.Elapsed.Round(time.Second))
-		}
-		return nil
-	}}
-	start := time.Now()
-	_, _, err = Train(model, data, TrainConfig{Epochs: epochs, BatchSize: batch, Beta: 1e-3, Seed: seed,
-		Schedule:  optim.StepDecay{Every: steps * 7 / 10, Gamma: 0.1},
-		Callbacks: []train.Callback{progress}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("training: %v", time.Since(start))
-	a, err := Analyze(model, fresh)
-	if err != nil {
-		t.Fatal(err)
-	}
-	logAnalysis(t, a)
+	a := fitAndAnalyze(t, model, data, fresh, TrainConfig{Epochs: epochs, BatchSize: batch, Beta: 1e-3, Seed: seed,
+		Schedule: optim.StepDecay{Every: steps * 7 / 10, Gamma: 0.1}})
 	checkPendulum(t, a)
 }
 
