@@ -3,6 +3,7 @@ package rbm
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/gophys/gophys/physnn"
@@ -20,15 +21,27 @@ type LocalityStats struct {
 	// MeanShare is the mean share of |w| mass inside the window over the
 	// active units (≈ window²/L² for random weights).
 	MeanShare float64
-	// MeanRadius is the mean over active units of the |w|-weighted RMS
-	// periodic distance from the centroid, in lattice spacings.
+	// MeanRadius is the mean over active units of the core radius, in
+	// lattice spacings: the |w|-weighted RMS periodic distance of the
+	// field's core, the sites with |w| ≥ ½ max |w|, from the core's
+	// centroid. A single site has radius 0, a uniform 3×3 block √(4/3),
+	// and random weights, whose core is scattered over the lattice,
+	// ≈ L/√6 (0.41 L) at most. Measured on the core it follows the
+	// blob the unit couples to, not the weak tails, which hold a share
+	// of the mass that grows with the lattice, and which partly cancel in
+	// products of weight matrices.
 	MeanRadius float64
+	// MeanRMSRadius is the mean over active units of the |w|-weighted RMS
+	// periodic distance of the whole field from its centroid (tails
+	// included).
+	MeanRMSRadius float64
 }
 
 // Locality measures the receptive fields (shape [L*L, units], one column
 // per unit, row y·L + x) on a periodic L×L lattice. For each unit it finds
 // the |w|-weighted centroid (circular mean per axis), the share of |w|
-// mass in the window×window square around it, and the RMS radius.
+// mass in the window×window square around it, the core radius and the RMS
+// radius (see [LocalityStats]).
 func Locality(fields *physnn.Tensor, L, window int) (LocalityStats, error) {
 	if fields == nil || fields.Err() != nil {
 		return LocalityStats{}, fmt.Errorf("rbm: Locality of an invalid tensor")
@@ -56,28 +69,21 @@ func Locality(fields *physnn.Tensor, L, window int) (LocalityStats, error) {
 	}
 	var st LocalityStats
 	half := float64(window) / 2
+	abs := make([]float64, L*L)
 	for j := range units {
 		if norms[j] <= median || norms[j] == 0 {
 			continue
 		}
 		st.Active++
-		var cx, sx, cy, sy float64
 		for i := 0; i < L*L; i++ {
-			a := math.Abs(float64(vals[i*units+j]))
-			tx := 2 * math.Pi * float64(i%L) / float64(L)
-			ty := 2 * math.Pi * float64(i/L) / float64(L)
-			cx += a * math.Cos(tx)
-			sx += a * math.Sin(tx)
-			cy += a * math.Cos(ty)
-			sy += a * math.Sin(ty)
+			abs[i] = math.Abs(float64(vals[i*units+j]))
 		}
-		// Centroid per axis as a circular mean, snapped to a site so the
-		// window covers exactly window×window sites.
-		x0 := math.Round(math.Atan2(sx, cx) / (2 * math.Pi) * float64(L))
-		y0 := math.Round(math.Atan2(sy, cy) / (2 * math.Pi) * float64(L))
-		inside, r2 := 0.0, 0.0
-		for i := 0; i < L*L; i++ {
-			a := math.Abs(float64(vals[i*units+j]))
+		// The window sits on the centroid snapped to a site, so that it
+		// covers exactly window×window sites.
+		x0, y0 := centroid(abs, L, 0)
+		x0, y0 = math.Round(x0), math.Round(y0)
+		inside := 0.0
+		for i, a := range abs {
 			dx := periodic(float64(i%L)-x0, L)
 			dy := periodic(float64(i/L)-y0, L)
 			// An odd window is centred on the site; an even one covers
@@ -85,11 +91,11 @@ func Locality(fields *physnn.Tensor, L, window int) (LocalityStats, error) {
 			if dx >= -half && dx < half && dy >= -half && dy < half {
 				inside += a
 			}
-			r2 += a * (dx*dx + dy*dy)
 		}
 		share := inside / norms[j]
 		st.MeanShare += share
-		st.MeanRadius += math.Sqrt(r2 / norms[j])
+		st.MeanRMSRadius += radius(abs, L, 0)
+		st.MeanRadius += radius(abs, L, 0.5)
 		if share >= 0.5 {
 			st.Fraction++
 		}
@@ -98,8 +104,48 @@ func Locality(fields *physnn.Tensor, L, window int) (LocalityStats, error) {
 		st.Fraction /= float64(st.Active)
 		st.MeanShare /= float64(st.Active)
 		st.MeanRadius /= float64(st.Active)
+		st.MeanRMSRadius /= float64(st.Active)
 	}
 	return st, nil
+}
+
+// centroid returns the mass-weighted centroid (x, y) of the sites of an
+// L×L periodic lattice whose mass is at least frac times the largest, as a
+// circular mean per axis, in [−L/2, L/2).
+func centroid(mass []float64, L int, frac float64) (x, y float64) {
+	cut := frac * slices.Max(mass)
+	var cx, sx, cy, sy float64
+	for i, a := range mass {
+		if a < cut {
+			continue
+		}
+		tx := 2 * math.Pi * float64(i%L) / float64(L)
+		ty := 2 * math.Pi * float64(i/L) / float64(L)
+		cx += a * math.Cos(tx)
+		sx += a * math.Sin(tx)
+		cy += a * math.Cos(ty)
+		sy += a * math.Sin(ty)
+	}
+	return math.Atan2(sx, cx) / (2 * math.Pi) * float64(L), math.Atan2(sy, cy) / (2 * math.Pi) * float64(L)
+}
+
+// radius returns the mass-weighted RMS periodic distance from their
+// centroid of the sites whose mass is at least frac times the largest:
+// frac = 0 takes the whole field, frac = ½ its core.
+func radius(mass []float64, L int, frac float64) float64 {
+	cut := frac * slices.Max(mass)
+	x0, y0 := centroid(mass, L, frac)
+	total, r2 := 0.0, 0.0
+	for i, a := range mass {
+		if a < cut {
+			continue
+		}
+		dx := periodic(float64(i%L)-x0, L)
+		dy := periodic(float64(i/L)-y0, L)
+		total += a
+		r2 += a * (dx*dx + dy*dy)
+	}
+	return math.Sqrt(r2 / total)
 }
 
 // periodic maps an offset to the nearest image in [−L/2, L/2).

@@ -15,7 +15,9 @@
 // [visible, hidden]. Units are [Binary] (0/1) or [Spin] (±1) on both layers.
 // [RBM.Train] fits it by contrastive divergence (CD-k) or persistent CD, with
 // momentum and L1/L2 weight penalties. The gradients are the CD statistics
-// written out by hand on physnn tensors (compiled MatMul), not autodiff.
+// written out by hand on physnn tensors (compiled products), not autodiff;
+// a training step reuses its batch, sample and workspace buffers, so once
+// the first batches have run it allocates nothing.
 // [RBM.FreeEnergy], [RBM.PseudoLikelihood] and [RBM.ReconstructionError]
 // monitor training; [RBM.Gibbs] runs sampling chains.
 //

@@ -46,6 +46,7 @@ type RBM struct {
 	velW, velB      []float32 // momentum buffers
 	velC            []float32
 	chains          *physnn.Tensor // persistent CD fantasy particles
+	chainsLive      bool           // chains hold a state (not yet started: false)
 }
 
 // New returns an RBM with visible and hidden units of the given kind,
@@ -110,29 +111,35 @@ func (r *RBM) mean(x *physnn.Tensor) *physnn.Tensor {
 	return x.Sigmoid()
 }
 
-// sample draws units with the given means (in place of a copy).
+// sample draws units with the given means (into a copy).
 func (r *RBM) sample(mean *physnn.Tensor) *physnn.Tensor {
 	out := mean.Clone()
-	vals := out.Values()
+	r.sampleInto(out.Values(), out.Values())
+	return out
+}
+
+// sampleInto draws units with the given means into dst (which may be mean
+// itself).
+func (r *RBM) sampleInto(dst, mean []float32) {
+	dst = dst[:len(mean)]
 	if r.Units == Spin {
-		for i, m := range vals {
+		for i, m := range mean {
 			// p(+1) = (1 + m)/2.
 			if 2*r.rng.Float32() < 1+m {
-				vals[i] = 1
+				dst[i] = 1
 			} else {
-				vals[i] = -1
+				dst[i] = -1
 			}
 		}
-		return out
+		return
 	}
-	for i, p := range vals {
+	for i, p := range mean {
 		if r.rng.Float32() < p {
-			vals[i] = 1
+			dst[i] = 1
 		} else {
-			vals[i] = 0
+			dst[i] = 0
 		}
 	}
-	return out
 }
 
 // HiddenMean returns E[h | v] for a batch v of shape [n, Visible]: the
@@ -145,11 +152,11 @@ func (r *RBM) HiddenMean(v *physnn.Tensor) (*physnn.Tensor, error) {
 }
 
 func (r *RBM) hiddenMean(v *physnn.Tensor) *physnn.Tensor {
-	return r.mean(v.MatMul(r.Weights).Add(r.HiddenBias))
+	return r.mean(physnn.Linear(v, r.Weights, r.HiddenBias))
 }
 
 func (r *RBM) visibleMean(h *physnn.Tensor) *physnn.Tensor {
-	return r.mean(h.MatMul(r.Weights.Transpose()).Add(r.VisibleBias))
+	return r.mean(physnn.Linear(h, r.Weights.Transpose(), r.VisibleBias))
 }
 
 // VisibleMean returns E[v | h] for a batch h of shape [n, Hidden].

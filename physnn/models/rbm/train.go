@@ -102,7 +102,11 @@ func (r *RBM) train(data *physnn.Tensor, cfg Config, layer int) ([]Epoch, error)
 	}
 	values := data.Data()
 	monitor := physnn.New(values[:min(rows, 1000)*r.visible], min(rows, 1000), r.visible)
-	batch := min(cfg.BatchSize, rows)
+	t := r.newTrainer(min(cfg.BatchSize, rows), rows%min(cfg.BatchSize, rows), cfg.Persistent)
+	perm := make([]int, rows)
+	for i := range perm {
+		perm[i] = i
+	}
 	var history []Epoch
 	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
 		start := time.Now()
@@ -110,16 +114,17 @@ func (r *RBM) train(data *physnn.Tensor, cfg Config, layer int) ([]Epoch, error)
 		if epoch < cfg.L1Start {
 			stepCfg.L1 = 0
 		}
-		perm := r.rng.Perm(rows)
-		for lo := 0; lo+batch <= rows; lo += batch {
+		r.shuffle(perm)
+		for lo := 0; lo < rows; lo += t.full.n {
 			if err := physnn.Canceled(); err != nil {
 				return history, err
 			}
-			buf := make([]float32, batch*r.visible)
-			for k, row := range perm[lo : lo+batch] {
+			b := t.batch(rows - lo)
+			buf := b.v0.Values()
+			for k, row := range perm[lo : lo+b.n] {
 				copy(buf[k*r.visible:(k+1)*r.visible], values[row*r.visible:(row+1)*r.visible])
 			}
-			if err := r.step(physnn.New(buf, batch, r.visible), stepCfg); err != nil {
+			if err := r.step(t, b, stepCfg); err != nil {
 				return history, err
 			}
 		}
@@ -136,42 +141,113 @@ func (r *RBM) train(data *physnn.Tensor, cfg Config, layer int) ([]Epoch, error)
 	return history, nil
 }
 
-// step applies one CD update from the batch v0. The gradient of the
+// shuffle permutes p in place (Fisher–Yates) with the RBM's generator.
+func (r *RBM) shuffle(p []int) {
+	for i := len(p) - 1; i > 0; i-- {
+		j := r.rng.IntN(i + 1)
+		p[i], p[j] = p[j], p[i]
+	}
+}
+
+// trainer holds what CD steps reuse from one batch to the next, so that a
+// training step allocates nothing once the first batches have run: the
+// batch and sample buffers, the weights' transposed view, and a
+// [physnn.Workspace] for the means and the gradient statistics.
+type trainer struct {
+	ws   *physnn.Workspace
+	wT   *physnn.Tensor // view of r.Weights, [Hidden, Visible]
+	full cdBatch        // batches of the configured size
+	tail cdBatch        // the last, smaller batch of an epoch (n = 0: none)
+}
+
+// cdBatch holds the buffers of CD steps on batches of n rows.
+type cdBatch struct {
+	n int
+	// v0 is the batch, [n, Visible]; h and vk are the samples of the
+	// negative phase, [n, Hidden] and [n, Visible]. With persistent CD, vk
+	// is (a view of the first n rows of) the RBM's fantasy particles.
+	v0, h, vk *physnn.Tensor
+	// v0T and vkT are the transposed views of v0 and vk.
+	v0T, vkT *physnn.Tensor
+}
+
+// newTrainer returns the buffers for batches of size rows and, when tail
+// is not 0, for one batch of tail rows. With persistent CD the RBM's
+// fantasy particles are kept at size rows (and restarted from the first
+// batch) unless they already have that size.
+func (r *RBM) newTrainer(size, tail int, persistent bool) *trainer {
+	if persistent && (r.chains == nil || r.chains.Shape()[0] != size) {
+		r.chains = physnn.Zeros(size, r.visible)
+		r.chainsLive = false // step starts them at the first batch
+	}
+	t := &trainer{ws: physnn.NewWorkspace(), wT: r.Weights.Transpose()}
+	t.full = r.newBatch(size, persistent)
+	if tail > 0 {
+		t.tail = r.newBatch(tail, persistent)
+	}
+	return t
+}
+
+func (r *RBM) newBatch(n int, persistent bool) cdBatch {
+	b := cdBatch{n: n, v0: physnn.Zeros(n, r.visible), h: physnn.Zeros(n, r.hidden)}
+	if persistent {
+		b.vk = physnn.New(r.chains.Values()[:n*r.visible], n, r.visible)
+	} else {
+		b.vk = physnn.Zeros(n, r.visible)
+	}
+	b.v0T, b.vkT = b.v0.Transpose(), b.vk.Transpose()
+	return b
+}
+
+// batch returns the buffers for a batch of min(rows, full size) rows.
+func (t *trainer) batch(rows int) *cdBatch {
+	if rows < t.full.n {
+		return &t.tail
+	}
+	return &t.full
+}
+
+// step applies one CD update from the batch in b.v0. The gradient of the
 // log-likelihood is ⟨v hᵀ⟩_data − ⟨v hᵀ⟩_model; CD estimates the model term
 // from K Gibbs steps, using hidden means rather than samples in both
-// statistics to reduce noise (Hinton, "A practical guide", §3).
-func (r *RBM) step(v0 *physnn.Tensor, cfg Config) error {
-	n := v0.Shape()[0]
-	m0 := r.hiddenMean(v0)
-	var h *physnn.Tensor
+// statistics to reduce noise (Hinton, "A practical guide", §3). Persistent
+// CD continues the fantasy particles in b.vk instead of restarting at the
+// data. The means and statistics live in t's workspace and the samples in
+// b's buffers, so a step allocates nothing.
+func (r *RBM) step(t *trainer, b *cdBatch, cfg Config) error {
+	ws := t.ws
+	ws.Reset()
+	m0 := r.mean(physnn.Linear(ws.Use(b.v0), r.Weights, r.HiddenBias))
 	if cfg.Persistent {
-		if r.chains == nil || r.chains.Shape()[0] != n {
-			r.chains = v0.Clone()
+		if !r.chainsLive {
+			// Start the fantasy particles at the data (the first batch
+			// of a Train call has the particles' size).
+			copy(r.chains.Values(), b.v0.Values())
+			r.chainsLive = true
 		}
-		h = r.sample(r.hiddenMean(r.chains))
+		r.sampleInto(b.h.Values(), r.mean(physnn.Linear(ws.Use(b.vk), r.Weights, r.HiddenBias)).Data())
 	} else {
-		h = r.sample(m0)
+		r.sampleInto(b.h.Values(), m0.Data())
 	}
-	var vk *physnn.Tensor
 	var mk *physnn.Tensor
-	for step := 0; step < cfg.K; step++ {
-		vk = r.sample(r.visibleMean(h))
-		mk = r.hiddenMean(vk)
-		if step+1 < cfg.K {
-			h = r.sample(mk)
+	for k := 0; k < cfg.K; k++ {
+		r.sampleInto(b.vk.Values(), r.mean(physnn.Linear(ws.Use(b.h), t.wT, r.VisibleBias)).Data())
+		mk = r.mean(physnn.Linear(ws.Use(b.vk), r.Weights, r.HiddenBias))
+		if k+1 < cfg.K {
+			r.sampleInto(b.h.Values(), mk.Data())
 		}
 	}
-	if cfg.Persistent {
-		r.chains = vk
-	}
-	pos := v0.Transpose().MatMul(m0)
-	neg := vk.Transpose().MatMul(mk)
+	pos := physnn.Linear(ws.Use(b.v0T), m0, nil)
+	neg := physnn.Linear(ws.Use(b.vkT), mk, nil)
 	if err := neg.Err(); err != nil {
 		return fmt.Errorf("rbm: CD step: %w", err)
 	}
-	scale := cfg.LearningRate / float32(n)
+	if err := pos.Err(); err != nil {
+		return fmt.Errorf("rbm: CD step: %w", err)
+	}
+	scale := cfg.LearningRate / float32(b.n)
 	w := r.Weights.Values()
-	gp, gn := pos.Values(), neg.Values()
+	gp, gn := pos.Data(), neg.Data()
 	for i := range w {
 		penalty := cfg.L2 * w[i]
 		if w[i] > 0 {
@@ -182,7 +258,7 @@ func (r *RBM) step(v0 *physnn.Tensor, cfg Config) error {
 		r.velW[i] = cfg.Momentum*r.velW[i] + scale*(gp[i]-gn[i]) - cfg.LearningRate*penalty
 		w[i] += r.velW[i]
 	}
-	updateBias(r.VisibleBias.Values(), r.velB, v0.Data(), vk.Data(), cfg.Momentum, scale)
+	updateBias(r.VisibleBias.Values(), r.velB, b.v0.Values(), b.vk.Values(), cfg.Momentum, scale)
 	updateBias(r.HiddenBias.Values(), r.velC, m0.Data(), mk.Data(), cfg.Momentum, scale)
 	return nil
 }
