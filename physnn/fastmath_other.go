@@ -14,3 +14,6 @@ func eluVec(dst, x []float32, alpha float32) int { return 0 }
 
 // mulELUDerivVec does nothing without a vector kernel.
 func mulELUDerivVec(dst, g, x []float32, alpha float32) int { return 0 }
+
+// haveAVX512 is false: there is no vector kernel for this platform.
+var haveAVX512 = false

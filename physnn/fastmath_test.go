@@ -68,7 +68,7 @@ func TestFastMath32(t *testing.T) {
 // blocks holding values beyond ±87, infinities and NaNs that the scalar
 // code must take over.
 func TestVectorKernels(t *testing.T) {
-	t.Logf("vector kernels: %v", haveSigmoidVec)
+	t.Logf("vector kernels: %v, AVX-512 ELU: %v", haveSigmoidVec, haveAVX512)
 	sweep := make([]float32, 200003)
 	for i := range sweep {
 		sweep[i] = -100 + 200*float32(i)/float32(len(sweep)-1)
@@ -99,6 +99,8 @@ func TestVectorKernels(t *testing.T) {
 		{"special values", special},
 		{"7 values", special[:7]},
 		{"9 values", special[3:12]},
+		{"23 values", special[1:24]},
+		{"47 values, -87 in the second half of a block of 16", special[10:57]},
 		{"empty", nil},
 	}
 	for _, k := range kernels {

@@ -368,3 +368,125 @@ func isBroadcastRow(strides []int) bool {
 	last := strides[len(strides)-1]
 	return last == 0 || last == 1
 }
+
+// eluRowBlock is the number of elements biasELU adds the bias to before it
+// applies the ELU to them: a few rows, small enough to stay in the L1
+// cache between the two loops, long enough for the vector kernels.
+const eluRowBlock = 2048
+
+// biasELU sets y = ELU(y + b) in place for the contiguous matrix y [N, n]
+// and the bias b [n] (nil for none): the same operations as adding b to
+// every row and then applying the ELU, a few rows at a time so the second
+// loop finds them in cache. Rows are split over the cores.
+func biasELU(y, b *Tensor, alpha float32) {
+	rows, n := y.shape[0], y.shape[1]
+	if rows == 0 || n == 0 {
+		return
+	}
+	work := n * unaryCost(uELU)
+	if y.dt == f64 {
+		var bs []float64
+		if b != nil {
+			bs = b.contiguous().f64s()
+		}
+		parallelArgs(rows, work, biasELUSpan[float64]{y.st.f64[y.offset:], bs, n, float64(alpha)})
+		return
+	}
+	var bs []float32
+	if b != nil {
+		bs = b.contiguous().f32s()
+	}
+	parallelArgs(rows, work, biasELUSpan[float32]{y.st.f32[y.offset:], bs, n, alpha})
+}
+
+// biasELUSpan is biasELU's loop over rows, for parallelArgs.
+type biasELUSpan[T float] struct {
+	y, b  []T
+	n     int
+	alpha T
+}
+
+func (s biasELUSpan[T]) chunk(lo, hi int) {
+	step := max(1, eluRowBlock/s.n)
+	for r := lo; r < hi; r += step {
+		blk := s.y[r*s.n : min(r+step, hi)*s.n]
+		if s.b != nil {
+			for o := 0; o < len(blk); o += s.n {
+				addInPlace(blk[o:o+s.n], s.b)
+			}
+		}
+		if b32, ok := any(blk).([]float32); ok {
+			elu32s(b32, b32, any(s.alpha).(float32))
+		} else {
+			unaryLoop(uELU, s.alpha, blk, blk)
+		}
+	}
+}
+
+// addInPlace adds x into dst, through the vector loop for float32.
+func addInPlace[T float](dst, x []T) {
+	if d32, ok := any(dst).([]float32); ok {
+		addInPlace32(d32, any(x).([]float32))
+		return
+	}
+	x = x[:len(dst)]
+	for i, v := range x {
+		dst[i] += v
+	}
+}
+
+// eluColumns is the number of columns eluBackward hands out at a time.
+const eluColumns = 16
+
+// eluBackward computes, for the gradient g of an ELU's output y (alpha ≥
+// 0; contiguous matrices [N, n], N ≤ reduceBlock), the gradient gp =
+// g·ELU'(y) of its input and, unless gb is nil, the column sums of gp into
+// gb: the same values as mulDeriv(g, uELUDerivY, y, alpha) and sumRows
+// (first row copied, the others added in order), in one pass. Columns are
+// split over the cores, so every column's sum runs in the same order on
+// any number of cores. With no rows gb is left as it is (zero).
+func eluBackward(gp, gb, g, y *Tensor, alpha float64) {
+	rows, n := y.shape[0], y.shape[1]
+	if rows == 0 || n == 0 {
+		return // gb, if any, was allocated zeroed
+	}
+	groups := (n + eluColumns - 1) / eluColumns
+	work := rows * eluColumns * 2
+	if y.dt == f64 {
+		var bs []float64
+		if gb != nil {
+			bs = gb.st.f64[gb.offset:]
+		}
+		parallelArgs(groups, work, eluBackSpan[float64]{gp.st.f64[gp.offset:], bs, g.f64s(), y.f64s(), rows, n, alpha})
+		return
+	}
+	var bs []float32
+	if gb != nil {
+		bs = gb.st.f32[gb.offset:]
+	}
+	parallelArgs(groups, work, eluBackSpan[float32]{gp.st.f32[gp.offset:], bs, g.f32s(), y.f32s(), rows, n, float32(alpha)})
+}
+
+// eluBackSpan is eluBackward's loop over groups of eluColumns columns, for
+// parallelArgs.
+type eluBackSpan[T float] struct {
+	gp, gb, g, y []T
+	rows, n      int
+	alpha        T
+}
+
+func (s eluBackSpan[T]) chunk(lo, hi int) {
+	c0, c1 := lo*eluColumns, min(hi*eluColumns, s.n)
+	for r := range s.rows {
+		o := r * s.n
+		gp := s.gp[o+c0 : o+c1]
+		mulDerivLoop(uELUDerivY, s.alpha, gp, s.g[o+c0:o+c1], s.y[o+c0:o+c1])
+		switch {
+		case s.gb == nil:
+		case r == 0:
+			copy(s.gb[c0:c1], gp)
+		default:
+			addInPlace(s.gb[c0:c1], gp)
+		}
+	}
+}

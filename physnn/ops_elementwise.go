@@ -306,6 +306,7 @@ const (
 	uLeakyDeriv
 	uELU
 	uELUDeriv
+	uELUDerivY // the ELU derivative from its output y (alpha ≥ 0): see eluDerivY
 	uSigmoid
 	uSigmoidDerivY // y(1-y) from the sigmoid's output y
 	uTanh
@@ -416,6 +417,10 @@ func unaryLoop[T float](op unop, p T, dst, x []T) {
 				dst[i] = p * T(math.Exp(float64(v)))
 			}
 		}
+	case uELUDerivY:
+		for i, y := range x {
+			dst[i] = eluDerivY(y, p)
+		}
 	case uSigmoid:
 		for i, v := range x {
 			dst[i] = T(sigmoid(float64(v)))
@@ -518,7 +523,7 @@ func unaryLoop32(op unop, p float32, dst, x []float32) {
 func unaryCost(op unop) int {
 	switch op {
 	case uNeg, uAddScalar, uMulScalar, uAbs, uSign, uReLU, uStep, uLeakyReLU, uLeakyDeriv,
-		uSigmoidDerivY, uTanhDerivY:
+		uSigmoidDerivY, uTanhDerivY, uELUDerivY:
 		return 1
 	case uSigmoid, uELU:
 		return 4 // eight at a time with AVX2
@@ -588,6 +593,15 @@ func mulDerivLoop[T float](deriv unop, p T, dst, g, x []T) {
 			mulELUDeriv32(d32, any(g).([]float32), any(x).([]float32), any(p).(float32))
 			return
 		}
+	case uELUDerivY:
+		if d32, ok := any(dst).([]float32); ok {
+			mulELUDerivY32(d32, any(g).([]float32), any(x).([]float32), any(p).(float32))
+			return
+		}
+		for i, y := range x {
+			dst[i] = g[i] * eluDerivY(y, p)
+		}
+		return
 	}
 	var buf [512]T
 	for lo := 0; lo < len(dst); lo += len(buf) {
@@ -677,9 +691,14 @@ func (x *Tensor) LeakyReLU(slope float32) (result *Tensor) {
 	return unaryOp("leaky_relu", uLeakyReLU, x, float64(slope), uLeakyDeriv, false)
 }
 
-// ELU returns x where x > 0 and alpha·(e^x - 1) elsewhere.
+// ELU returns x where x > 0 and alpha·(e^x - 1) elsewhere. For alpha ≥ 0
+// its gradient is computed from the output y (1 where y > 0, else y +
+// alpha = alpha·e^x), which saves an exponential per element.
 func (x *Tensor) ELU(alpha float32) (result *Tensor) {
 	defer recoverOp("ELU", &result)
+	if alpha >= 0 {
+		return unaryOp("elu", uELU, x, float64(alpha), uELUDerivY, true)
+	}
 	return unaryOp("elu", uELU, x, float64(alpha), uELUDeriv, false)
 }
 

@@ -1,5 +1,7 @@
 package physnn
 
+import "slices"
+
 // transpose2 is the permutation that transposes a matrix.
 var transpose2 = []int{1, 0}
 
@@ -10,20 +12,11 @@ var transpose2 = []int{1, 0}
 // node in the graph. Shapes that do not fit give a *ShapeError.
 func Linear(x, w, b *Tensor) (result *Tensor) {
 	defer recoverOp("Linear", &result)
-	if err := firstErr(x, w); err != nil {
-		return errTensor(err)
-	}
-	if len(x.shape) != 2 || len(w.shape) != 2 {
-		return shapeErr("linear", x.shape, w.shape, "want x [N In] and w [In Out]; use MatMul for batched products")
+	if bad := linearCheck(x, w, b); bad != nil {
+		return bad
 	}
 	if b == nil {
 		return recordVJP(matmul(x, w), "linear", []*Tensor{x, w}, linearVJP, opArgs{})
-	}
-	if err := b.check(); err != nil {
-		return errTensor(err)
-	}
-	if len(b.shape) != 1 || b.shape[0] != w.shape[1] {
-		return shapeErr("linear", w.shape, b.shape, "the bias must be [Out], Out = %d", w.shape[1])
 	}
 	y := matmul(x, w)
 	if y.err != nil {
@@ -31,6 +24,56 @@ func Linear(x, w, b *Tensor) (result *Tensor) {
 	}
 	addBiasRows(y, toDtype(b, y.dt))
 	return recordVJP(y, "linear", []*Tensor{x, w, b}, linearVJP, opArgs{})
+}
+
+// linearCheck returns a tensor carrying the error of Linear's operands, or
+// nil when they fit.
+func linearCheck(x, w, b *Tensor) *Tensor {
+	if err := firstErr(x, w); err != nil {
+		return errTensor(err)
+	}
+	if len(x.shape) != 2 || len(w.shape) != 2 {
+		return shapeErr("linear", x.shape, w.shape, "want x [N In] and w [In Out]; use MatMul for batched products")
+	}
+	if b == nil {
+		return nil
+	}
+	if err := b.check(); err != nil {
+		return errTensor(err)
+	}
+	if len(b.shape) != 1 || b.shape[0] != w.shape[1] {
+		return shapeErr("linear", w.shape, b.shape, "the bias must be [Out], Out = %d", w.shape[1])
+	}
+	return nil
+}
+
+// LinearELU returns ELU(x·w + b) for x [N, In], w [In, Out] and a bias b
+// [Out] (or nil): a dense layer and its ELU activation as one op, as
+// nn.Sequential runs a Dense layer followed by an nn.ELU layer. It
+// computes what Linear(x, w, b).ELU(alpha) computes, bit for bit, in both
+// directions, with fewer passes over memory: the bias and the ELU go into
+// the product in one pass, and the backward pass computes the gradient
+// through the ELU and the bias gradient (its column sums) in one pass, from
+// the output alone. For alpha < 0 it is Linear followed by ELU.
+func LinearELU(x, w, b *Tensor, alpha float32) (result *Tensor) {
+	defer recoverOp("LinearELU", &result)
+	if !(alpha >= 0) {
+		return Linear(x, w, b).ELU(alpha)
+	}
+	if bad := linearCheck(x, w, b); bad != nil {
+		return bad
+	}
+	y := matmul(x, w)
+	if y.err != nil {
+		return y
+	}
+	args := opArgs{f: float64(alpha)}
+	if b == nil {
+		biasELU(y, nil, alpha)
+		return recordVJP(y, "linear_elu", []*Tensor{x, w}, linearELUVJP, args)
+	}
+	biasELU(y, toDtype(b, y.dt), alpha)
+	return recordVJP(y, "linear_elu", []*Tensor{x, w, b}, linearELUVJP, args)
 }
 
 // addBiasRows adds the vector b to every row of the contiguous matrix y.
@@ -57,19 +100,58 @@ func addBiasRows(y, b *Tensor) {
 
 // linearVJP returns g·wᵀ, xᵀ·g and the column sums of g.
 func linearVJP(n *node, g *Tensor) []*Tensor {
+	gx, gw := linearGrads(n, g)
+	if len(n.inputs) == 2 {
+		return n.ret2(gx, gw)
+	}
+	var gb *Tensor
+	if b := n.inputs[2]; b.requiresGrad {
+		gb = sumTo(g, b.shape)
+	}
+	return n.ret3(gx, gw, gb)
+}
+
+// linearGrads returns the gradients g·wᵀ and xᵀ·g of a linear node's x
+// and w (nil where the input needs none) for the gradient g of its
+// pre-activation output.
+func linearGrads(n *node, g *Tensor) (gx, gw *Tensor) {
 	x, w := n.inputs[0], n.inputs[1]
-	var gx, gw, gb *Tensor
 	if x.requiresGrad {
 		gx = matmul(g, permuteIn(wsOf(g, w), w, transpose2))
 	}
 	if w.requiresGrad {
 		gw = matmul(permuteIn(wsOf(g, x), x, transpose2), g)
 	}
+	return gx, gw
+}
+
+// linearELUVJP is linearVJP for LinearELU: the gradient through the ELU,
+// computed from the output, takes the place of g.
+func linearELUVJP(n *node, g *Tensor) []*Tensor {
+	y := n.out
+	var b *Tensor
+	if len(n.inputs) == 3 && n.inputs[2].requiresGrad {
+		b = n.inputs[2]
+	}
+	var gp, gb *Tensor
+	if g.err == nil && g.dt == y.dt && g.isContiguous() && slices.Equal(g.shape, y.shape) && y.shape[0] <= reduceBlock {
+		ws := wsOf(g, y)
+		gp = ws.allocOverwrite(y.dt, y.shape)
+		if b != nil {
+			gb = ws.allocTensor(y.dt, b.shape, y.shape[0] == 0)
+		}
+		eluBackward(gp, gb, g, y, n.args.f)
+	} else {
+		// The general path; sumTo sums more rows than reduceBlock in
+		// blocks, which the fused loop does not.
+		gp = mulDeriv(g, uELUDerivY, y, n.args.f)
+		if b != nil {
+			gb = sumTo(gp, b.shape)
+		}
+	}
+	gx, gw := linearGrads(n, gp)
 	if len(n.inputs) == 2 {
 		return n.ret2(gx, gw)
-	}
-	if b := n.inputs[2]; b.requiresGrad {
-		gb = sumTo(g, b.shape)
 	}
 	return n.ret3(gx, gw, gb)
 }

@@ -1,6 +1,7 @@
 package physnn_test
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 
@@ -29,21 +30,9 @@ func TestLinearMatchesMatMulAdd(t *testing.T) {
 		for _, p := range []*physnn.Tensor{x, w, b} {
 			p.SetRequiresGrad(true)
 		}
-		run := func(f func() *physnn.Tensor) (y []float32, grads [][]float32) {
-			for _, p := range []*physnn.Tensor{x, w, b} {
-				p.ZeroGrad()
-			}
-			out := f()
-			if err := out.Mul(out).Sum().Backward(); err != nil {
-				t.Fatal(err)
-			}
-			for _, p := range []*physnn.Tensor{x, w, b} {
-				grads = append(grads, slices.Clone(p.GradValues()))
-			}
-			return slices.Clone(out.Data()), grads
-		}
-		y1, g1 := run(func() *physnn.Tensor { return physnn.Linear(x, w, b) })
-		y2, g2 := run(func() *physnn.Tensor { return x.MatMul(w).Add(b) })
+		params := []*physnn.Tensor{x, w, b}
+		y1, g1 := outputAndGrads(t, params, nil, func() *physnn.Tensor { return physnn.Linear(x, w, b) })
+		y2, g2 := outputAndGrads(t, params, nil, func() *physnn.Tensor { return x.MatMul(w).Add(b) })
 		if !slices.Equal(y1, y2) {
 			t.Errorf("n=%d: Linear values differ from MatMul+Add", n)
 		}
@@ -55,6 +44,29 @@ func TestLinearMatchesMatMulAdd(t *testing.T) {
 	}
 }
 
+// outputAndGrads returns f's output and the gradients of params for the
+// loss Σ out·gy (gradient gy, of either sign), or Σ out² for a nil gy,
+// all as float64 (exact for float32 values).
+func outputAndGrads(t *testing.T, params []*physnn.Tensor, gy *physnn.Tensor, f func() *physnn.Tensor) (y []float64, grads [][]float64) {
+	t.Helper()
+	for _, p := range params {
+		p.ZeroGrad()
+	}
+	out := f()
+	weight := out
+	if gy != nil {
+		weight = physnn.New64(gy.Float64(), gy.Shape()...)
+	}
+	loss := out.Mul(weight).Sum()
+	if err := loss.Backward(); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range params {
+		grads = append(grads, p.Grad().Float64())
+	}
+	return out.Float64(), grads
+}
+
 func TestLinearErrors(t *testing.T) {
 	x, w := randn(1, 4, 3), randn(2, 3, 5)
 	for name, y := range map[string]*physnn.Tensor{
@@ -63,6 +75,76 @@ func TestLinearErrors(t *testing.T) {
 		"bias rank":   physnn.Linear(x, w, randn(5, 1, 5)),
 		"rank of x":   physnn.Linear(randn(6, 2, 4, 3), w, nil),
 		"nil x":       physnn.Linear(nil, w, nil),
+	} {
+		if y.Err() == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+}
+
+func TestGradLinearELU(t *testing.T) {
+	for _, alpha := range []float32{1, 0.5} {
+		physnntest.CheckGrad(t, "linear_elu", func(in []*physnn.Tensor) *physnn.Tensor {
+			return physnn.LinearELU(in[0], in[1], in[2], alpha)
+		}, randn(1, 5, 3), randn(2, 3, 4), randn(3, 4))
+		physnntest.CheckGrad(t, "linear_elu without bias", func(in []*physnn.Tensor) *physnn.Tensor {
+			return physnn.LinearELU(in[0], in[1], nil, alpha)
+		}, randn(4, 5, 3), randn(5, 3, 4))
+		physnntest.CheckGrad(t, "linear_elu of a transposed input, reused", func(in []*physnn.Tensor) *physnn.Tensor {
+			y := physnn.LinearELU(in[0].Transpose(), in[1], in[2], alpha)
+			return y.Mul(y.Transpose().Transpose())
+		}, randn(6, 3, 5), randn(7, 3, 4), randn(8, 4))
+	}
+}
+
+// TestLinearELUMatchesLinearThenELU checks that LinearELU computes exactly
+// what Linear followed by ELU computes, values and gradients bit for bit,
+// in float32 and float64, on sizes around the vector blocks, the column
+// groups split over cores, a batch beyond the fused backward's row limit,
+// and for alpha 0 and a negative alpha.
+func TestLinearELUMatchesLinearThenELU(t *testing.T) {
+	type size struct{ n, in, out int }
+	sizes := []size{{1, 3, 1}, {7, 5, 17}, {3, 9, 33}, {37, 50, 100}, {512, 50, 500}, {2100, 4, 3}}
+	for _, f64 := range []bool{false, true} {
+		for _, s := range sizes {
+			for _, alpha := range []float32{1, 0.7, 0, -0.5} {
+				for _, bias := range []bool{true, false} {
+					x, w, b := randn(10, s.n, s.in), randn(11, s.in, s.out), randn(12, s.out)
+					if f64 {
+						x, w, b = physnn.New64(x.Float64(), x.Shape()...), physnn.New64(w.Float64(), w.Shape()...), physnn.New64(b.Float64(), b.Shape()...)
+					}
+					params := []*physnn.Tensor{x, w, b}
+					if !bias {
+						b, params = nil, params[:2]
+					}
+					for _, p := range params {
+						p.SetRequiresGrad(true)
+					}
+					gy := randn(13, s.n, s.out)
+					y1, g1 := outputAndGrads(t, params, gy, func() *physnn.Tensor { return physnn.LinearELU(x, w, b, alpha) })
+					y2, g2 := outputAndGrads(t, params, gy, func() *physnn.Tensor { return physnn.Linear(x, w, b).ELU(alpha) })
+					name := fmt.Sprintf("float64 %v, %v, alpha %v, bias %v", f64, s, alpha, bias)
+					if !slices.Equal(y1, y2) {
+						t.Errorf("%s: values differ from Linear then ELU", name)
+					}
+					for i := range g1 {
+						if !slices.Equal(g1[i], g2[i]) {
+							t.Errorf("%s: gradient %d differs from Linear then ELU's", name, i)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestLinearELUErrors(t *testing.T) {
+	x, w := randn(1, 4, 3), randn(2, 3, 5)
+	for name, y := range map[string]*physnn.Tensor{
+		"inner sizes": physnn.LinearELU(x, randn(3, 4, 5), nil, 1),
+		"bias size":   physnn.LinearELU(x, w, randn(4, 4), 1),
+		"rank of x":   physnn.LinearELU(randn(6, 2, 4, 3), w, nil, 1),
+		"nil w":       physnn.LinearELU(x, nil, nil, 1),
 	} {
 		if y.Err() == nil {
 			t.Errorf("%s: no error", name)

@@ -119,3 +119,28 @@ func mulStep32(dst, g, x []float32) {
 		dst[i] = g[i] * s
 	}
 }
+
+// eluDerivY returns the derivative of an ELU with alpha ≥ 0 from its
+// output y: 1 where y > 0 (the input was positive), else alpha·e^x =
+// y + alpha. Reading the output spares the backward pass an exponential
+// per element; the price is y + alpha's rounding, an absolute error below
+// alpha's last bit, where e^x ≪ 1 and the gradient is small anyway.
+func eluDerivY[T float](y, alpha T) T {
+	if y > 0 {
+		return 1
+	}
+	return y + alpha
+}
+
+// mulELUDerivY32 sets dst[i] = g[i]·eluDerivY(y[i], alpha), the gradient
+// g through an ELU whose output is y.
+func mulELUDerivY32(dst, g, y []float32, alpha float32) {
+	g, y = g[:len(dst)], y[:len(dst)]
+	i := vecLen(len(dst))
+	if i > 0 {
+		mulELUDerivYAVX2(dst[:i], g, y, alpha)
+	}
+	for ; i < len(dst); i++ {
+		dst[i] = g[i] * eluDerivY(y[i], alpha)
+	}
+}

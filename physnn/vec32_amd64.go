@@ -35,4 +35,7 @@ func reluAVX2(dst, x []float32)
 func mulStepAVX2(dst, g, x []float32)
 
 //go:noescape
+func mulELUDerivYAVX2(dst, g, y []float32, alpha float32)
+
+//go:noescape
 func maxPool2x2AVX2(y, idx, r0, r1 []float32)

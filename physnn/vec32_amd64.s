@@ -293,3 +293,35 @@ pool2loop:
 pool2done:
 	VZEROUPPER
 	RET
+
+// func mulELUDerivYAVX2(dst, g, y []float32, alpha float32)
+//
+// dst[i] = g[i]·(1 if y[i] > 0 else y[i] + alpha): the gradient g through
+// an ELU (alpha ≥ 0) whose output is y.
+TEXT ·mulELUDerivYAVX2(SB), NOSPLIT, $0-76
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         g_base+24(FP), DX
+	MOVQ         y_base+48(FP), SI
+	VBROADCASTSS alpha+72(FP), Y14
+	VXORPS       Y15, Y15, Y15
+	VBROADCASTSS vecone<>(SB), Y13
+	SHRQ         $3, CX
+	XORQ         AX, AX
+
+mulELUDerivYloop:
+	TESTQ     CX, CX
+	JZ        mulELUDerivYdone
+	VMOVUPS   (SI)(AX*4), Y0
+	VCMPPS    $0x1e, Y15, Y0, Y1
+	VADDPS    Y14, Y0, Y2
+	VBLENDVPS Y1, Y13, Y2, Y2
+	VMULPS    (DX)(AX*4), Y2, Y2
+	VMOVUPS   Y2, (DI)(AX*4)
+	ADDQ      $8, AX
+	DECQ      CX
+	JMP       mulELUDerivYloop
+
+mulELUDerivYdone:
+	VZEROUPPER
+	RET

@@ -14,4 +14,6 @@ func axpyAVX2(dst, x []float32, a float32)    {}
 func reluAVX2(dst, x []float32)               {}
 func mulStepAVX2(dst, g, x []float32)         {}
 
+func mulELUDerivYAVX2(dst, g, y []float32, alpha float32) {}
+
 func maxPool2x2AVX2(y, idx, r0, r1 []float32) {}

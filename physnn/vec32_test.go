@@ -25,6 +25,14 @@ func TestVec32(t *testing.T) {
 		{"scaleTo", func(dst, a, b []float32) { scaleTo32(dst, a, b[0]) }, nil},
 		{"mulSigmoidDeriv", mulSigmoidDeriv32, func(g, s float32) float32 { return g * (s * (1 - s)) }},
 		{"axpy", func(dst, a, b []float32) { copy(dst, b); axpy32(dst, a, 0.75) }, func(a, b float32) float32 { return b + 0.75*a }},
+		// ELU outputs y = x (x of both signs, NaN, ±Inf, -0), gradients g = y of the table.
+		{"mulELUDerivY", func(dst, a, b []float32) { mulELUDerivY32(dst, b, a, 0.7) }, func(a, b float32) float32 {
+			d := a + 0.7
+			if a > 0 {
+				d = 1
+			}
+			return b * d
+		}},
 	}
 	for _, tc := range cases {
 		for _, n := range []int{0, 1, 7, 8, 9, 16, 100, 1003} {

@@ -246,3 +246,45 @@ func TestDescribeConv(t *testing.T) {
 		}
 	}
 }
+
+// TestSequentialDenseELU checks that a Sequential of Dense and ELU layers
+// (which runs each pair as one physnn.LinearELU op) gives the layers'
+// own results bit for bit, and that an ELU layer whose Fn was replaced runs
+// the new function.
+func TestSequentialDenseELU(t *testing.T) {
+	rng := physnn.NewRNG(4)
+	d1, d2 := nn.NewDense(6, 40, rng), nn.NewDense(40, 3, rng)
+	act := nn.ELU(0.8)
+	seq := nn.NewSequential(d1, act, d2, nn.ELU(1))
+	x := rng.Normal(0, 1, 9, 6)
+	run := func(f func() *physnn.Tensor) (y []float32, grads [][]float32) {
+		for _, p := range seq.Parameters() {
+			p.ZeroGrad()
+		}
+		out := f()
+		if err := out.Mul(out).Sum().Backward(); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range seq.Parameters() {
+			grads = append(grads, slices.Clone(p.GradValues()))
+		}
+		return slices.Clone(out.Data()), grads
+	}
+	y1, g1 := run(func() *physnn.Tensor { return seq.Forward(x) })
+	y2, g2 := run(func() *physnn.Tensor { return d2.Forward(d1.Forward(x).ELU(0.8)).ELU(1) })
+	if !slices.Equal(y1, y2) {
+		t.Error("values differ from the layers applied one by one")
+	}
+	for i := range g1 {
+		if !slices.Equal(g1[i], g2[i]) {
+			t.Errorf("gradient %d differs from the layers applied one by one", i)
+		}
+	}
+
+	act.Fn = func(x *physnn.Tensor) *physnn.Tensor { return x.MulScalar(2) }
+	y3 := seq.Forward(x).Data()
+	y4 := d2.Forward(d1.Forward(x).MulScalar(2)).ELU(1).Data()
+	if !slices.Equal(y3, y4) {
+		t.Error("an ELU layer with a replaced Fn did not run it")
+	}
+}

@@ -30,7 +30,9 @@ func (s *Sequential) Add(l Layer) *Sequential {
 func (s *Sequential) Layers() []Layer { return s.layers }
 
 // Forward applies the layers in order. A panic in a layer becomes an error
-// tensor naming the layer's position.
+// tensor naming the layer's position. A Dense layer on a batch of rows
+// followed by a layer made by ELU runs as one physnn.LinearELU op, which
+// gives the same results as the two layers with fewer passes over memory.
 func (s *Sequential) Forward(x *physnn.Tensor) (y *physnn.Tensor) {
 	i := 0
 	defer func() {
@@ -39,9 +41,16 @@ func (s *Sequential) Forward(x *physnn.Tensor) (y *physnn.Tensor) {
 		}
 	}()
 	y = x
-	for i = range s.layers {
+	for i = 0; i < len(s.layers); i++ {
 		if s.layers[i] == nil {
 			return errorTensor(fmt.Errorf("nn: layer %d is nil", i))
+		}
+		if d, ok := s.layers[i].(*Dense); ok && i+1 < len(s.layers) && d.err == nil && y.Dims() == 2 {
+			if alpha, ok := eluAlpha(s.layers[i+1]); ok {
+				y = physnn.LinearELU(y, d.Weight, d.Bias, alpha)
+				i++
+				continue
+			}
 		}
 		y = s.layers[i].Forward(y)
 		if y == nil {
