@@ -1,13 +1,23 @@
-// Package team runs work on a persistent team of parked helper goroutines,
-// so that parallel loops and products in physnn start no goroutine and
+// Package team runs work on a persistent team of helper goroutines, so
+// that parallel loops and products in physnn start no goroutine and
 // allocate nothing in steady state.
 //
 // Starting a goroutine per parallel call costs an allocation and about a
 // microsecond; a training step makes dozens of such calls. Helpers started
-// here are kept: a job goes to a parked helper, and a new helper starts
-// only when none is parked (all busy, as in nested calls), up to a bound.
+// here are kept: a job goes to an idle helper, and a new helper starts
+// only when none is idle (all busy, as in nested calls), up to a bound.
 // Beyond it, [Dispatch] (which gemm's products use) starts a goroutine of
 // its own, and [Run] leaves the chunk to whoever is already running.
+//
+// A helper that finishes a job spins for a short while (spinFor, tens of
+// microseconds, yielding the processor on every turn) before it parks, as
+// OpenBLAS's threads do: the jobs of a training step come back to back,
+// and handing one to a spinning helper skips the wake-up of a parked
+// goroutine (its thread is asleep in the kernel: 10-50 µs on a virtual
+// machine, a sizeable share of a 256³ product's 0.1 ms). The spinning is
+// bounded, so an idle process burns no CPU: at most spinFor per helper
+// after its last job. Waits for other goroutines ([Event]) spin the same
+// way before they block.
 //
 // [Run] splits a loop into a fixed number of chunks that the caller and the
 // helpers claim one at a time, so a helper the OS has not scheduled yet
@@ -20,8 +30,10 @@
 package team
 
 import (
+	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Job is work that [Dispatch] runs on a goroutine other than the caller's.
@@ -31,51 +43,171 @@ type Job interface {
 	Help()
 }
 
+// spinFor is how long an idle helper, or a goroutine waiting on an
+// [Event], spins before it parks, in nanoseconds (atomic, so tests can
+// change it while helpers spin).
+var spinFor atomic.Int64
+
+func init() { spinFor.Store(int64(50 * time.Microsecond)) }
+
+// A helper's states. A dispatcher claims a spinning helper (spinning →
+// claimed), stores the job and hands it over (claimed → handed); the
+// helper runs it and spins again, or parks (spinning → parked) when
+// spinFor passes without a job.
+const (
+	parked int32 = iota // running a job, or parked on the idle channel
+	spinning
+	claimed
+	handed
+)
+
+// helper is one kept helper goroutine.
+type helper struct {
+	state atomic.Int32
+	job   Job // written by the dispatcher that claimed the helper
+}
+
 // idle hands a job to a parked helper; helpers counts the kept helpers,
-// at most maxHelpers.
+// at most maxHelpers, and kept lists them for the dispatchers looking for
+// a spinning one.
 var (
 	idle       = make(chan Job)
 	helpersMu  sync.Mutex
 	helpers    int
 	maxHelpers = 64
+	kept       [64]atomic.Pointer[helper] // the first maxHelpers at most
+	keptN      atomic.Int32
 )
 
-// Dispatch runs j.Help on a goroutine other than the caller's: a parked
-// helper, or a new kept helper when none is parked, or, with maxHelpers
-// busy (nested calls), a goroutine of its own. It allocates nothing while
-// a helper is parked.
+// Dispatch runs j.Help on a goroutine other than the caller's: a spinning
+// or parked helper, or a new kept helper when none is idle, or, with
+// maxHelpers busy (nested calls), a goroutine of its own. It allocates
+// nothing while a helper is idle.
 func Dispatch(j Job) {
 	if !offer(j) {
 		go j.Help()
 	}
 }
 
-// offer hands j to a parked helper, or to a new kept helper when none is
-// parked and fewer than maxHelpers exist, and reports whether it did. A
-// job is never queued behind busy helpers: Run's caller does such work
-// itself instead.
+// offer hands j to a spinning helper, else to a parked one, else to a new
+// kept helper when fewer than maxHelpers exist, and reports whether it
+// did. A job is never queued behind busy helpers: Run's caller does such
+// work itself instead.
 func offer(j Job) bool {
+	if handToSpinning(j) {
+		return true
+	}
 	select {
 	case idle <- j:
 		return true
 	default:
 	}
 	helpersMu.Lock()
-	keep := helpers < maxHelpers
-	if keep {
-		helpers++
-	}
-	helpersMu.Unlock()
-	if !keep {
+	if helpers == maxHelpers {
+		helpersMu.Unlock()
 		return false
 	}
-	go func() {
-		j.Help()
-		for j := range idle {
-			j.Help()
-		}
-	}()
+	h := new(helper)
+	kept[helpers].Store(h)
+	helpers++
+	keptN.Store(int32(helpers))
+	helpersMu.Unlock()
+	go h.run(j)
 	return true
+}
+
+// handToSpinning hands j to a spinning helper, if there is one, and
+// reports whether it did.
+func handToSpinning(j Job) bool {
+	for i, n := 0, int(keptN.Load()); i < n; i++ {
+		h := kept[i].Load()
+		if h != nil && h.state.Load() == spinning && h.state.CompareAndSwap(spinning, claimed) {
+			h.job = j
+			h.state.Store(handed)
+			return true
+		}
+	}
+	return false
+}
+
+// run is a kept helper's life: run the job, spin for the next one, park
+// when none comes, and so on.
+func (h *helper) run(j Job) {
+	for {
+		j.Help()
+		if j = h.spin(); j == nil {
+			j = <-idle
+		}
+	}
+}
+
+// spin waits up to spinFor for a dispatcher to hand the helper a job and
+// returns it, or returns nil with the helper marked parked.
+func (h *helper) spin() Job {
+	h.state.Store(spinning)
+	start := time.Now()
+	for {
+		switch h.state.Load() {
+		case handed:
+			j := h.job
+			h.job = nil
+			h.state.Store(parked)
+			return j
+		case spinning:
+			if time.Since(start) > time.Duration(spinFor.Load()) && h.state.CompareAndSwap(spinning, parked) {
+				return nil
+			}
+		}
+		// claimed: a dispatcher is storing the job; it takes nanoseconds.
+		runtime.Gosched()
+	}
+}
+
+// Event lets goroutines wait for a condition on shared state that other
+// goroutines make true: waiters spin for spinFor (yielding the processor
+// on every turn), then block until [Event.Broadcast]. The zero value is
+// ready to use. A waiter that only spins costs the goroutine that makes
+// the condition true nothing but an atomic load.
+type Event struct {
+	waiters atomic.Int32
+	mu      sync.Mutex
+	cond    sync.Cond
+}
+
+// Wait returns once cond() is true. cond reads the shared state with
+// atomic loads (or anything else that orders it after the writes that
+// make it true), and whoever makes it true calls Broadcast after doing so.
+func (e *Event) Wait(cond func() bool) {
+	if cond() {
+		return
+	}
+	start, limit := time.Now(), time.Duration(spinFor.Load())
+	for time.Since(start) < limit {
+		runtime.Gosched()
+		if cond() {
+			return
+		}
+	}
+	e.waiters.Add(1)
+	e.mu.Lock()
+	e.cond.L = &e.mu
+	for !cond() {
+		e.cond.Wait()
+	}
+	e.mu.Unlock()
+	e.waiters.Add(-1)
+}
+
+// Broadcast wakes the goroutines blocked in Wait, if any, so they check
+// their condition again. Call it after the change that may make their
+// conditions true.
+func (e *Event) Broadcast() {
+	if e.waiters.Load() == 0 {
+		return
+	}
+	e.mu.Lock()
+	e.cond.Broadcast()
+	e.mu.Unlock()
 }
 
 // Body is the work of a parallel loop run by [Run].
@@ -89,14 +221,14 @@ type Body interface {
 // loop is the shared state of one Run call. The caller and every
 // dispatched helper hold a reference; the last to leave recycles it.
 type loop struct {
-	body   Body
-	n, p   int
-	next   atomic.Int64 // next chunk to claim
-	refs   atomic.Int64 // participants that have not left yet
-	mu     sync.Mutex
-	cond   sync.Cond // signalled when done reaches p
-	done   int       // chunks finished
-	failed any       // the first panic of a chunk
+	body     Body
+	n, p     int
+	next     atomic.Int64 // next chunk to claim
+	refs     atomic.Int64 // participants that have not left yet
+	done     atomic.Int64 // chunks finished
+	finished Event        // done reached p
+	mu       sync.Mutex
+	failed   any // the first panic of a chunk, guarded by mu
 }
 
 // free holds recycled loops. It is a plain list rather than a sync.Pool:
@@ -118,9 +250,7 @@ func getLoop() *loop {
 		return l
 	}
 	freeMu.Unlock()
-	l := new(loop)
-	l.cond.L = &l.mu
-	return l
+	return new(loop)
 }
 
 // Run calls body.Chunk(c, c·n/p, (c+1)·n/p) for every chunk c in [0, p),
@@ -138,18 +268,17 @@ func Run(n, p int, body Body) {
 
 	l.body, l.n, l.p = body, n, p
 	l.next.Store(0)
+	l.done.Store(0)
 	l.refs.Store(int64(p))
-	l.done, l.failed = 0, nil
+	l.failed = nil
 	sent := 0
 	for sent < p-1 && offer(l) {
 		sent++
 	}
 	l.refs.Add(int64(sent - (p - 1))) // the helpers not sent never leave
 	l.work()
+	l.finished.Wait(func() bool { return l.done.Load() == int64(l.p) })
 	l.mu.Lock()
-	for l.done < l.p {
-		l.cond.Wait()
-	}
 	failed := l.failed
 	l.mu.Unlock()
 	l.leave()
@@ -197,16 +326,16 @@ func (l *loop) work() {
 		if c >= l.p {
 			return
 		}
-		failed := l.chunk(c)
-		l.mu.Lock()
-		if failed != nil && l.failed == nil {
-			l.failed = failed
+		if failed := l.chunk(c); failed != nil {
+			l.mu.Lock()
+			if l.failed == nil {
+				l.failed = failed
+			}
+			l.mu.Unlock()
 		}
-		l.done++
-		if l.done == l.p {
-			l.cond.Broadcast()
+		if l.done.Add(1) == int64(l.p) {
+			l.finished.Broadcast()
 		}
-		l.mu.Unlock()
 	}
 }
 

@@ -2,9 +2,21 @@ package team
 
 import (
 	"runtime"
+	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
+	"time"
 )
+
+// processCPU is the CPU time the process has used so far.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
 
 // counter is a Body that counts the visits of every item.
 type counter struct {
@@ -102,5 +114,152 @@ func BenchmarkRun(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		Run(64, 2, body)
+	}
+}
+
+// signal is a Job that closes its channel.
+type signal chan struct{}
+
+func (s signal) Help() { close(s) }
+
+// withSpin sets spinFor for one test.
+func withSpin(t *testing.T, d time.Duration) {
+	saved := spinFor.Swap(int64(d))
+	t.Cleanup(func() { spinFor.Store(saved) })
+}
+
+// spinningHelper waits up to a second for a kept helper to spin and
+// reports whether one did.
+func spinningHelper() bool {
+	for deadline := time.Now().Add(time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Microsecond) {
+		for i := range int(keptN.Load()) {
+			if kept[i].Load().state.Load() == spinning {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func TestSpinningHelperTakesTheNextJob(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	}
+	withSpin(t, 10*time.Second) // long enough for a loaded machine
+	first := make(signal)
+	Dispatch(first)
+	<-first
+	if !spinningHelper() {
+		t.Fatal("no helper spins after its job")
+	}
+	second := make(signal)
+	if !handToSpinning(second) {
+		t.Fatal("a helper spins, but handToSpinning did not hand it the job")
+	}
+	select {
+	case <-second:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the spinning helper did not run the job")
+	}
+}
+
+func TestIdleHelpersStopSpinning(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	}
+	withSpin(t, time.Millisecond)
+	for range 100 {
+		Run(64, 4, noop{})
+	}
+	// Every helper parks within spinFor of its last job, give or take the
+	// scheduling of a loaded machine.
+	deadline := time.Now().Add(5 * time.Second)
+	for i := 0; i < int(keptN.Load()); {
+		switch st := kept[i].Load().state.Load(); {
+		case st == parked:
+			i++
+		case time.Now().After(deadline):
+			t.Fatalf("helper %d still in state %d after 5 s idle", i, st)
+		default:
+			time.Sleep(time.Millisecond)
+		}
+	}
+	// And then they burn no CPU: spinning helpers would use ~2 CPU-seconds
+	// per second here.
+	cpu := processCPU()
+	time.Sleep(200 * time.Millisecond)
+	if used := processCPU() - cpu; used > 50*time.Millisecond {
+		t.Errorf("idle process used %v of CPU in 200 ms", used)
+	}
+}
+
+func TestDispatchConcurrent(t *testing.T) {
+	// Many goroutines hand out jobs at once, to spinning, parked and new
+	// helpers; each job must run exactly once (run with -race).
+	withSpin(t, 20*time.Microsecond)
+	const senders, jobs = 8, 200
+	var ran [senders * jobs]atomic.Int32
+	var wg sync.WaitGroup
+	for s := range senders {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				done := make(chan struct{})
+				Dispatch(countJob{&ran[s*jobs+i], done})
+				if i%3 == 0 {
+					<-done // sometimes wait, so helpers go idle and spin
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	deadline := time.Now().Add(10 * time.Second)
+	for i := range ran {
+		for ran[i].Load() == 0 && time.Now().Before(deadline) {
+			time.Sleep(time.Millisecond)
+		}
+		if n := ran[i].Load(); n != 1 {
+			t.Fatalf("job %d ran %d times", i, n)
+		}
+	}
+}
+
+// countJob counts its runs and closes done.
+type countJob struct {
+	n    *atomic.Int32
+	done chan struct{}
+}
+
+func (j countJob) Help() {
+	j.n.Add(1)
+	close(j.done)
+}
+
+func TestEventWait(t *testing.T) {
+	for _, spin := range []time.Duration{0, time.Millisecond, time.Second} {
+		t.Run(spin.String(), func(t *testing.T) {
+			withSpin(t, spin)
+			var e Event
+			var flag atomic.Bool
+			returned := make(chan struct{})
+			go func() {
+				e.Wait(flag.Load)
+				close(returned)
+			}()
+			time.Sleep(5 * time.Millisecond) // let it spin, or park
+			select {
+			case <-returned:
+				t.Fatal("Wait returned before the condition held")
+			default:
+			}
+			flag.Store(true)
+			e.Broadcast()
+			select {
+			case <-returned:
+			case <-time.After(10 * time.Second):
+				t.Fatal("Wait did not return after Broadcast")
+			}
+		})
 	}
 }
