@@ -262,6 +262,9 @@ func TestGemmBetaZeroClearsNaN(t *testing.T) {
 // TestGemmNoSteadyStateAllocation checks that the pooled packing buffers
 // make a repeated serial product allocation-free.
 func TestGemmNoSteadyStateAllocation(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector drops pooled buffers on purpose")
+	}
 	const n = 40 // serial: below the parallel threshold
 	a, b, c := make([]float32, n*n), make([]float32, n*n), make([]float32, n*n)
 	Sgemm(false, false, n, n, n, 1, a, n, b, n, 0, c, n)
@@ -308,6 +311,9 @@ func to32(s []float64) []float32 {
 // TestGemmParallelNoSteadyStateAllocation checks that parallel products
 // recycle their team and buffers.
 func TestGemmParallelNoSteadyStateAllocation(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector drops pooled buffers on purpose")
+	}
 	if runtime.GOMAXPROCS(0) < 2 {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
 	}
