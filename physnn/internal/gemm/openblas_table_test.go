@@ -255,16 +255,15 @@ const (
 	minBatch     = 50 * time.Millisecond
 )
 
-// settle is the pause before each batch. OpenBLAS's threads spin for up to
-// 2²⁸ TSC cycles (~0.1 s) after a call before they sleep, taking a core
-// from whatever runs next; the pause lets them park, so a batch never
-// competes with the previous implementation's spinning threads. It is 0
-// without OpenBLAS (physnn's helpers spin for microseconds only).
+// settle is the pause before each batch, so that the previous batch's
+// helper threads have gone idle: physnn's spin for 50 µs after a job, and
+// OpenBLAS's (measured here: under 0.2 ms of CPU in the 5 ms after a batch
+// of 256³ products) park as quickly. It is 0 without OpenBLAS.
 func settle() time.Duration {
 	if OpenBLAS == nil {
 		return 0
 	}
-	return 150 * time.Millisecond
+	return 5 * time.Millisecond
 }
 
 // batches are one implementation's per-batch rates, GFLOP/s and GFLOP per
