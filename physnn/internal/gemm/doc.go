@@ -35,11 +35,14 @@
 // # Parallelism
 //
 // Products with enough work (m·n·k ≥ 2·96³) run on up to GOMAXPROCS
-// goroutines that share each packed B block: they pack its panels
-// together, then claim tasks (a row block of A times a column chunk of the
-// block) one at a time, so a goroutine delayed by other load on the
-// machine leaves its share to the others (see parallel.go); the helper
-// goroutines are kept between products. Smaller products stay on the
+// goroutines that share each packed B block: they claim tasks (a row block
+// of A, packed once, times the block's columns) one at a time, and each
+// column chunk of the block is packed by the first task that needs it, so
+// there is no barrier between packing and computing, and a goroutine
+// delayed by other load on the machine leaves its share to the others (see
+// parallel.go). The helper goroutines are kept between products and spin
+// briefly before they park (package team), so back-to-back products do not
+// wait for a sleeping thread to wake. Smaller products stay on the
 // calling goroutine, and tiny ones (m·n·k < 512) skip packing altogether;
 // [SgemmSerial] and [DgemmSerial] never split, for callers that run
 // independent products on every core. The summation order inside each
