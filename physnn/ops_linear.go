@@ -114,14 +114,32 @@ func linearVJP(n *node, g *Tensor) []*Tensor {
 // linearGrads returns the gradients g·wᵀ and xᵀ·g of a linear node's x
 // and w (nil where the input needs none) for the gradient g of its
 // pre-activation output.
+//
+// When both are needed and big enough (see pairable), the two products run
+// side by side, one per core, instead of one after the other.
 func linearGrads(n *node, g *Tensor) (gx, gw *Tensor) {
 	x, w := n.inputs[0], n.inputs[1]
+	var wt, xt *Tensor
 	if x.requiresGrad {
-		gx = matmul(g, permuteIn(wsOf(g, w), w, transpose2))
+		wt = permuteIn(wsOf(g, w), w, transpose2)
 	}
 	if w.requiresGrad {
-		gw = matmul(permuteIn(wsOf(g, x), x, transpose2), g)
+		xt = permuteIn(wsOf(g, x), x, transpose2)
 	}
+	if wt == nil || xt == nil || g.err != nil || x.dt != g.dt || w.dt != g.dt ||
+		!pairable(g.shape[0], wt.shape[1], g.shape[1], xt.shape[0], g.shape[1], xt.shape[1]) {
+		if wt != nil {
+			gx = matmul(g, wt)
+		}
+		if xt != nil {
+			gw = matmul(xt, g)
+		}
+		return gx, gw
+	}
+	ws := wsOf(g, w, x)
+	gx = ws.allocOverwrite(g.dt, []int{g.shape[0], wt.shape[1]})
+	gw = ws.allocOverwrite(g.dt, []int{xt.shape[0], g.shape[1]})
+	runPair(newGemmTask(gx, g, wt, 0), newGemmTask(gw, xt, g, 0))
 	return gx, gw
 }
 

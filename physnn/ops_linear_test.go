@@ -2,6 +2,7 @@ package physnn_test
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
 	"testing"
 
@@ -23,10 +24,14 @@ func TestGradLinear(t *testing.T) {
 
 // TestLinearMatchesMatMulAdd checks that Linear computes exactly what
 // MatMul followed by Add computes, values and gradients bit for bit, so
-// nn.Dense switching to it changes no training run.
+// nn.Dense switching to it changes no training run. The larger sizes run
+// the backward pass's two products side by side (on two cores, also on a
+// machine with one).
 func TestLinearMatchesMatMulAdd(t *testing.T) {
-	for _, n := range []int{1, 7, 64} {
-		x, w, b := randn(10, n, 33), randn(11, 33, 17), randn(12, 17)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(2, runtime.GOMAXPROCS(0))))
+	for _, sz := range [][3]int{{1, 33, 17}, {7, 33, 17}, {64, 33, 17}, {128, 70, 90}, {512, 100, 500}} {
+		n, in, out := sz[0], sz[1], sz[2]
+		x, w, b := randn(10, n, in), randn(11, in, out), randn(12, out)
 		for _, p := range []*physnn.Tensor{x, w, b} {
 			p.SetRequiresGrad(true)
 		}
@@ -34,11 +39,11 @@ func TestLinearMatchesMatMulAdd(t *testing.T) {
 		y1, g1 := outputAndGrads(t, params, nil, func() *physnn.Tensor { return physnn.Linear(x, w, b) })
 		y2, g2 := outputAndGrads(t, params, nil, func() *physnn.Tensor { return x.MatMul(w).Add(b) })
 		if !slices.Equal(y1, y2) {
-			t.Errorf("n=%d: Linear values differ from MatMul+Add", n)
+			t.Errorf("%v: Linear values differ from MatMul+Add", sz)
 		}
 		for i := range g1 {
 			if !slices.Equal(g1[i], g2[i]) {
-				t.Errorf("n=%d: gradient %d differs from MatMul+Add's", n, i)
+				t.Errorf("%v: gradient %d differs from MatMul+Add's", sz, i)
 			}
 		}
 	}

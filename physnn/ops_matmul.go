@@ -1,6 +1,12 @@
 package physnn
 
-import "github.com/gophys/gophys/physnn/internal/gemm"
+import (
+	"runtime"
+	"sync"
+
+	"github.com/gophys/gophys/physnn/internal/gemm"
+	"github.com/gophys/gophys/physnn/internal/team"
+)
 
 // Matrix products through internal/gemm. Transposed views are passed to
 // GEMM as transposed operands, not copied, so the backward products
@@ -41,13 +47,106 @@ func matmul2D(out, a, b *Tensor) {
 		}
 		return
 	}
+	t := newGemmTask(out, a, b, 0)
+	t.run(false)
+}
+
+// gemmTask is a product out = a·b + beta·out for 2-D a [m,k] and b [k,n]
+// of out's dtype (out contiguous [m,n], no dimension 0), prepared on the
+// caller's goroutine: the operands are in a form GEMM reads (a copy only
+// for odd strides), so run needs no workspace and may run on a helper.
+type gemmTask struct {
+	out, a, b *Tensor
+	ta, tb    bool
+	lda, ldb  int
+	m, n, k   int
+	beta      float64
+}
+
+func newGemmTask(out, a, b *Tensor, beta float64) gemmTask {
 	am, lda, ta := gemmOperand(a)
 	bm, ldb, tb := gemmOperand(b)
-	if out.dt == f64 {
-		gemm.Dgemm(ta, tb, m, n, k, 1, am.st.f64[am.offset:], lda, bm.st.f64[bm.offset:], ldb, 0, out.st.f64[out.offset:], max(n, 1))
-	} else {
-		gemm.Sgemm(ta, tb, m, n, k, 1, am.st.f32[am.offset:], lda, bm.st.f32[bm.offset:], ldb, 0, out.st.f32[out.offset:], max(n, 1))
+	return gemmTask{out: out, a: am, b: bm, ta: ta, tb: tb, lda: lda, ldb: ldb,
+		m: a.shape[0], n: b.shape[1], k: a.shape[1], beta: beta}
+}
+
+// run computes the product, on the calling goroutine alone when serial
+// is set, else on as many cores as GEMM finds worth it.
+func (t *gemmTask) run(serial bool) {
+	m, n, k, ldc := t.m, t.n, t.k, max(t.n, 1)
+	if t.out.dt == f64 {
+		a, b, c := t.a.st.f64[t.a.offset:], t.b.st.f64[t.b.offset:], t.out.st.f64[t.out.offset:]
+		if serial {
+			gemm.DgemmSerial(t.ta, t.tb, m, n, k, 1, a, t.lda, b, t.ldb, t.beta, c, ldc)
+		} else {
+			gemm.Dgemm(t.ta, t.tb, m, n, k, 1, a, t.lda, b, t.ldb, t.beta, c, ldc)
+		}
+		return
 	}
+	a, b, c := t.a.st.f32[t.a.offset:], t.b.st.f32[t.b.offset:], t.out.st.f32[t.out.offset:]
+	if serial {
+		gemm.SgemmSerial(t.ta, t.tb, m, n, k, 1, a, t.lda, b, t.ldb, float32(t.beta), c, ldc)
+	} else {
+		gemm.Sgemm(t.ta, t.tb, m, n, k, 1, a, t.lda, b, t.ldb, float32(t.beta), c, ldc)
+	}
+}
+
+// Pairs of independent products. A dense layer's backward pass makes two,
+// g·wᵀ and xᵀ·g, of similar size. For the medium sizes of MLP layers GEMM
+// gains little from splitting one product over two cores (SciNet's
+// 512×500×100 pair on the 2-core machine: 308 and 475 µs on one core,
+// 222 and 371 µs split over two), while the two products side by side,
+// each on one core, keep both cores busy without synchronisation inside
+// either (the paper-size SciNet step: 172k → 188k samples/s).
+const (
+	// pairMin is the least work (m·n·k) of the smaller product for a
+	// pair to be worth handing one product to a helper: about 15 µs of
+	// work. Pairs of a few µs lost more to the handoff than they gained
+	// (with 1 << 18 the notebook-size SciNet fell from 920k to 785k
+	// samples/s).
+	pairMin = 1 << 20
+	// pairMaxSplit is the work above which, on more than two cores, a
+	// product is left to GEMM's own parallelism instead (it would use
+	// more cores than the pair's one).
+	pairMaxSplit = 1 << 23
+)
+
+// pairable reports whether two products of the given shapes should run
+// side by side (runPair) rather than one after the other: both are big
+// enough for the handoff and neither has a dimension of 1 (the skinny
+// paths), and on more than two cores neither is big enough for GEMM to
+// use more cores than one.
+func pairable(m1, n1, k1, m2, n2, k2 int) bool {
+	procs := runtime.GOMAXPROCS(0)
+	w1, w2 := m1*n1*k1, m2*n2*k2
+	switch {
+	case procs < 2 || min(m1, n1, k1, m2, n2, k2) <= 1 || min(w1, w2) < pairMin:
+		return false
+	case procs > 2 && max(w1, w2) > pairMaxSplit:
+		return false
+	}
+	return true
+}
+
+// gemmPair is a team.Body running two gemmTasks, chunk c running task c.
+type gemmPair [2]gemmTask
+
+// Chunk runs task c on the calling goroutine alone.
+func (p *gemmPair) Chunk(c, _, _ int) { p[c].run(true) }
+
+// gemmPairs recycles gemmPairs, so runPair allocates nothing.
+var gemmPairs = sync.Pool{New: func() any { return new(gemmPair) }}
+
+// runPair computes two independent products side by side, the caller
+// taking one and a kept helper the other (or the caller both, when no
+// helper is free in time). Each product's result is the one GEMM computes
+// on any number of cores.
+func runPair(t0, t1 gemmTask) {
+	p := gemmPairs.Get().(*gemmPair)
+	p[0], p[1] = t0, t1
+	team.Run(2, 2, p)
+	*p = gemmPair{} // drop references to the tensors
+	gemmPairs.Put(p)
 }
 
 // skinnyMatmul computes out = A·B (out contiguous [m,n]) when m, n or k
