@@ -293,7 +293,15 @@ func macro[T float32 | float64](kern *kernel[T], mb, nb, kb int, alpha, beta T, 
 				runKernel(kern, kb, ap, bp, &ct[0], ldc, alpha, beta, rowA, lda, rowB, ldb)
 				continue
 			}
-			runKernel(kern, kb, ap, bp, &tile[0], nr, alpha, 0, rowA, lda, rowB, ldb)
+			switch {
+			case cols > nr/2 || kern.halfB == nil:
+				runKernel(kern, kb, ap, bp, &tile[0], nr, alpha, 0, rowA, lda, rowB, ldb)
+			case rowA:
+				// A partial panel is always packed (rowB is false).
+				kern.halfAB(kb, ap, bp, &tile[0], nr, alpha, 0, lda, nr)
+			default:
+				kern.halfB(kb, ap, bp, &tile[0], nr, alpha, 0, nr)
+			}
 			for i := 0; i < rows; i++ {
 				dst := c[(ir+i)*ldc+jr : (ir+i)*ldc+jr+cols]
 				src := tile[i*nr : i*nr+cols]

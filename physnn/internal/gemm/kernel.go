@@ -17,6 +17,13 @@ type kernel[T float32 | float64] struct {
 	// panel; see useRowB.
 	fnRowB  func(k int, a, b, c *T, ldc int, alpha, beta T, ldb int)
 	fnRowAB func(k int, a, b, c *T, ldc int, alpha, beta T, lda, ldb int)
+	// halfB and halfAB, where not nil, are fnRowB and fnRowAB for a tile
+	// of nr/2 columns: the partial last panel of a product whose width
+	// leaves at most nr/2 columns there (n = 100 is 3 panels of 32 and 4
+	// columns) costs half a full tile. They read the packed panel as B
+	// rows nr values apart.
+	halfB  func(k int, a, b, c *T, ldc int, alpha, beta T, ldb int)
+	halfAB func(k int, a, b, c *T, ldc int, alpha, beta T, lda, ldb int)
 	// kc, mc and nc are the cache blocks: a kc×nr B panel stays in L1
 	// across the mc/mr kernel calls that stream the mc×kc A block from
 	// L2; the kc×nc B block lives in L2/L3.
