@@ -477,6 +477,11 @@ type eluBackSpan[T float] struct {
 
 func (s eluBackSpan[T]) chunk(lo, hi int) {
 	c0, c1 := lo*eluColumns, min(hi*eluColumns, s.n)
+	if gp, ok := any(s.gp).([]float32); ok && s.gb != nil {
+		eluBackRows32(gp[c0:], any(s.gb).([]float32)[c0:c1], any(s.g).([]float32)[c0:], any(s.y).([]float32)[c0:],
+			s.rows, s.n, any(s.alpha).(float32))
+		return
+	}
 	for r := range s.rows {
 		o := r * s.n
 		gp := s.gp[o+c0 : o+c1]

@@ -50,8 +50,8 @@ func TestLinearMatchesMatMulAdd(t *testing.T) {
 }
 
 // outputAndGrads returns f's output and the gradients of params for the
-// loss Σ out·gy (gradient gy, of either sign), or Σ out² for a nil gy,
-// all as float64 (exact for float32 values).
+// loss Σ out·gy (gradient gy, of either sign, in out's dtype), or Σ out²
+// for a nil gy, all as float64 (exact for float32 values).
 func outputAndGrads(t *testing.T, params []*physnn.Tensor, gy *physnn.Tensor, f func() *physnn.Tensor) (y []float64, grads [][]float64) {
 	t.Helper()
 	for _, p := range params {
@@ -59,8 +59,11 @@ func outputAndGrads(t *testing.T, params []*physnn.Tensor, gy *physnn.Tensor, f 
 	}
 	out := f()
 	weight := out
-	if gy != nil {
+	switch {
+	case gy != nil && out.Is64():
 		weight = physnn.New64(gy.Float64(), gy.Shape()...)
+	case gy != nil:
+		weight = physnn.FromFloat64(gy.Float64(), gy.Shape()...) // float32, as out
 	}
 	loss := out.Mul(weight).Sum()
 	if err := loss.Backward(); err != nil {

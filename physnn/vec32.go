@@ -144,3 +144,34 @@ func mulELUDerivY32(dst, g, y []float32, alpha float32) {
 		dst[i] = g[i] * eluDerivY(y[i], alpha)
 	}
 }
+
+// eluBackRows32 computes, for rows rows of len(gb) columns at a row stride
+// of n elements (gp, g and y start at the first row's first column), the
+// gradient gp = g·eluDerivY(y, alpha) through an ELU of output y and the
+// column sums of gp into gb: the first row copied, the others added in
+// order, as mulELUDerivY32 row by row followed by sumRowRange, in one pass.
+func eluBackRows32(gp, gb, g, y []float32, rows, n int, alpha float32) {
+	cols := len(gb)
+	if rows == 0 || cols == 0 {
+		return
+	}
+	last := (rows-1)*n + cols // the slices must reach the last row's end
+	gp, g, y = gp[:last], g[:last], y[:last]
+	mulELUDerivY32(gp[:cols], g, y, alpha)
+	copy(gb, gp[:cols])
+	if rows == 1 {
+		return
+	}
+	v := vecLen(cols)
+	if v > 0 {
+		eluBackRowsAVX2(gp[n:], gb[:v], g[n:], y[n:], rows-1, n, alpha)
+	}
+	for r := 1; r < rows; r++ {
+		o := r * n
+		for j := v; j < cols; j++ {
+			d := g[o+j] * eluDerivY(y[o+j], alpha)
+			gp[o+j] = d
+			gb[j] += d
+		}
+	}
+}

@@ -38,4 +38,7 @@ func mulStepAVX2(dst, g, x []float32)
 func mulELUDerivYAVX2(dst, g, y []float32, alpha float32)
 
 //go:noescape
+func eluBackRowsAVX2(gp, gb, g, y []float32, rows, stride int, alpha float32)
+
+//go:noescape
 func maxPool2x2AVX2(y, idx, r0, r1 []float32)

@@ -325,3 +325,55 @@ mulELUDerivYloop:
 mulELUDerivYdone:
 	VZEROUPPER
 	RET
+
+// func eluBackRowsAVX2(gp, gb, g, y []float32, rows, stride int, alpha float32)
+//
+// For rows rows at a row stride of stride elements and the first
+// len(gb) &^ 7 columns: gp = g·(1 if y > 0 else y + alpha), as
+// mulELUDerivYAVX2, and gb[j] += gp[r, j] row after row: the gradient
+// through an ELU and its column sums (a bias gradient) in one pass.
+TEXT ·eluBackRowsAVX2(SB), NOSPLIT, $0-116
+	MOVQ         gp_base+0(FP), DI
+	MOVQ         gb_base+24(FP), R8
+	MOVQ         gb_len+32(FP), R9
+	MOVQ         g_base+48(FP), DX
+	MOVQ         y_base+72(FP), SI
+	MOVQ         rows+96(FP), R10
+	MOVQ         stride+104(FP), R11
+	VBROADCASTSS alpha+112(FP), Y14
+	VXORPS       Y15, Y15, Y15
+	VBROADCASTSS vecone<>(SB), Y13
+	SHRQ         $3, R9
+	SHLQ         $2, R11
+
+eluBackRowsRow:
+	TESTQ R10, R10
+	JZ    eluBackRowsDone
+	MOVQ  R9, CX
+	XORQ  AX, AX
+
+eluBackRowsCol:
+	TESTQ     CX, CX
+	JZ        eluBackRowsNext
+	VMOVUPS   (SI)(AX*4), Y0
+	VCMPPS    $0x1e, Y15, Y0, Y1
+	VADDPS    Y14, Y0, Y2
+	VBLENDVPS Y1, Y13, Y2, Y2
+	VMULPS    (DX)(AX*4), Y2, Y2
+	VMOVUPS   Y2, (DI)(AX*4)
+	VADDPS    (R8)(AX*4), Y2, Y3
+	VMOVUPS   Y3, (R8)(AX*4)
+	ADDQ      $8, AX
+	DECQ      CX
+	JMP       eluBackRowsCol
+
+eluBackRowsNext:
+	ADDQ R11, DI
+	ADDQ R11, DX
+	ADDQ R11, SI
+	DECQ R10
+	JMP  eluBackRowsRow
+
+eluBackRowsDone:
+	VZEROUPPER
+	RET

@@ -92,3 +92,51 @@ func TestReLUVector(t *testing.T) {
 		}
 	}
 }
+
+// TestELUBackRows checks the fused ELU gradient and column sums (AVX2
+// where the CPU has it) against the scalar loops, bit for bit: rows and
+// column counts around the 8-value blocks, a row stride wider than the
+// columns (a column chunk of a wider matrix), and NaN, ±Inf and signed
+// zeros among the outputs and gradients.
+func TestELUBackRows(t *testing.T) {
+	const alpha = 0.7
+	for _, rows := range []int{1, 2, 5} {
+		for _, cols := range []int{1, 7, 8, 9, 17, 33} {
+			n := cols + 3
+			size := rows * n
+			y := NewRNG(uint64(rows*100+cols)).Normal(0, 1, size).Data()
+			g := NewRNG(uint64(rows*100+cols+1)).Normal(0, 1, size).Data()
+			y[0], y[size-1] = float32(math.Copysign(0, -1)), float32(math.NaN())
+			if size > 10 {
+				y[3], g[4], g[5] = float32(math.Inf(-1)), float32(math.Inf(1)), float32(math.Copysign(0, -1))
+			}
+			gp, gb := make([]float32, size), make([]float32, cols)
+			eluBackRows32(gp, gb, g, y, rows, n, alpha)
+			wantGB := make([]float32, cols)
+			for r := range rows {
+				for j := range cols {
+					i := r*n + j
+					want := g[i] * eluDerivY(y[i], alpha)
+					if r == 0 {
+						wantGB[j] = want
+					} else {
+						wantGB[j] += want
+					}
+					if math.Float32bits(gp[i]) != math.Float32bits(want) && !(want != want && gp[i] != gp[i]) {
+						t.Fatalf("rows %d, cols %d: gp[%d, %d] = %v, want %v", rows, cols, r, j, gp[i], want)
+					}
+				}
+				for j := cols; j < n && r*n+j < size; j++ {
+					if gp[r*n+j] != 0 {
+						t.Fatalf("rows %d, cols %d: wrote outside the columns at [%d, %d]", rows, cols, r, j)
+					}
+				}
+			}
+			for j, want := range wantGB {
+				if math.Float32bits(gb[j]) != math.Float32bits(want) && !(want != want && gb[j] != gb[j]) {
+					t.Fatalf("rows %d, cols %d: gb[%d] = %v, want %v", rows, cols, j, gb[j], want)
+				}
+			}
+		}
+	}
+}
