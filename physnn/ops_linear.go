@@ -115,7 +115,13 @@ func linearVJP(n *node, g *Tensor) []*Tensor {
 // and w (nil where the input needs none) for the gradient g of its
 // pre-activation output.
 //
-// When both are needed and big enough (see pairable), the two products run
+// When w is a parameter (a leaf) whose gradient buffer no concurrent
+// Backward holds, xᵀ·g is added straight into that buffer by the product
+// (C = xᵀ·g + C), gw is nil and Backward has nothing left to add: one
+// pass over the gradient and a buffer fewer. Starting from a zero
+// gradient (after ZeroGrad) the result is bit for bit the product's.
+//
+// When both products are needed and big enough (see pairable), they run
 // side by side, one per core, instead of one after the other.
 func linearGrads(n *node, g *Tensor) (gx, gw *Tensor) {
 	x, w := n.inputs[0], n.inputs[1]
@@ -126,8 +132,8 @@ func linearGrads(n *node, g *Tensor) (gx, gw *Tensor) {
 	if w.requiresGrad {
 		xt = permuteIn(wsOf(g, x), x, transpose2)
 	}
-	if wt == nil || xt == nil || g.err != nil || x.dt != g.dt || w.dt != g.dt ||
-		!pairable(g.shape[0], wt.shape[1], g.shape[1], xt.shape[0], g.shape[1], xt.shape[1]) {
+	if xt == nil || g.err != nil || x.dt != g.dt || w.dt != g.dt || min(g.shape[0], g.shape[1], x.shape[1]) <= 1 {
+		// Not GEMM shapes (a dimension of 1 takes the skinny paths).
 		if wt != nil {
 			gx = matmul(g, wt)
 		}
@@ -136,11 +142,35 @@ func linearGrads(n *node, g *Tensor) (gx, gw *Tensor) {
 		}
 		return gx, gw
 	}
-	ws := wsOf(g, w, x)
-	gx = ws.allocOverwrite(g.dt, []int{g.shape[0], wt.shape[1]})
-	gw = ws.allocOverwrite(g.dt, []int{xt.shape[0], g.shape[1]})
-	runPair(newGemmTask(gx, g, wt, 0), newGemmTask(gw, xt, g, 0))
+	var gwTask gemmTask
+	leaf := w.node == nil && (w.gradMu == nil || w.gradMu.TryLock())
+	if leaf {
+		defer unlockGrad(w)
+		if w.grad == nil {
+			w.grad = alloc(w.dt, w.shape)
+		}
+		gwTask = newGemmTask(w.grad, xt, g, 1)
+	} else {
+		gw = wsOf(g, x).allocOverwrite(g.dt, []int{xt.shape[0], g.shape[1]})
+		gwTask = newGemmTask(gw, xt, g, 0)
+	}
+	if wt != nil && pairable(g.shape[0], wt.shape[1], g.shape[1], xt.shape[0], g.shape[1], xt.shape[1]) {
+		gx = wsOf(g, w).allocOverwrite(g.dt, []int{g.shape[0], wt.shape[1]})
+		runPair(newGemmTask(gx, g, wt, 0), gwTask)
+		return gx, gw
+	}
+	if wt != nil {
+		gx = matmul(g, wt)
+	}
+	gwTask.run(false)
 	return gx, gw
+}
+
+// unlockGrad releases the leaf w's gradient buffer taken by linearGrads.
+func unlockGrad(w *Tensor) {
+	if w.gradMu != nil {
+		w.gradMu.Unlock()
+	}
 }
 
 // linearELUVJP is linearVJP for LinearELU: the gradient through the ELU,
