@@ -182,7 +182,7 @@ func serial[T float32 | float64](kern *kernel[T], m, n, k int, alpha T, a, b mat
 			} else {
 				packB(buf.b, b, p0, kb, j0, nb, nr)
 			}
-			rowA := useRowA(kern, a, nb)
+			mode := aModeFor(kern, a, nb)
 			for i0 := 0; i0 < m; i0 += mc {
 				mb := min(mc, m-i0)
 				// The first k slice applies beta; later ones accumulate.
@@ -190,7 +190,7 @@ func serial[T float32 | float64](kern *kernel[T], m, n, k int, alpha T, a, b mat
 				if p0 > 0 {
 					blockBeta = 1
 				}
-				rowBlock(kern, a, i0, mb, p0, kb, nb, rowA, alpha, blockBeta, buf.a, buf.b, bIn, b.rs, buf.tile, c[i0*ldc+j0:], ldc)
+				rowBlock(kern, a, i0, mb, p0, kb, nb, mode, alpha, blockBeta, buf.a, buf.b, bIn, b.rs, buf.tile, c[i0*ldc+j0:], ldc)
 			}
 		}
 	}
@@ -220,24 +220,53 @@ func shortRowB[T float32 | float64](kern *kernel[T], m int) bool {
 
 // rowBlock computes rows [i0, i0+mb) of one packed B block (bpack, nb
 // columns, k slice [p0, p0+kb)): it packs the mb×kb block of A into apack
-// (with rowA, only a partial last row tile; the kernels read the other rows
-// in place) and runs the micro-kernels, setting the block of C that c
+// (see packRows) and runs the micro-kernels, setting the block of C that c
 // starts at to alpha·A·B + beta·C.
 //
 // With bIn not nil, B's full panels are read in place from bIn (row stride
 // ldb) and bpack holds only the packed partial last panel.
-func rowBlock[T float32 | float64](kern *kernel[T], a matrix[T], i0, mb, p0, kb, nb int, rowA bool, alpha, beta T, apack, bpack []T, bIn *T, ldb int, tile, c []T, ldc int) {
-	var inPlace *T // first element of A's block, read in place
-	if rowA {
-		// Only a partial last row tile needs a packed panel (the kernel
-		// would read past A's last row).
-		full := mb / kern.mr * kern.mr
-		packA(apack, a, i0+full, mb-full, p0, kb, kern.mr)
-		inPlace = &a.data[i0*a.rs+p0]
-	} else {
-		packA(apack, a, i0, mb, p0, kb, kern.mr)
+func rowBlock[T float32 | float64](kern *kernel[T], a matrix[T], i0, mb, p0, kb, nb int, mode aMode, alpha, beta T, apack, bpack []T, bIn *T, ldb int, tile, c []T, ldc int) {
+	aIn, lda := packRows(kern, a, mode, apack, i0, mb, p0, kb)
+	macro(kern, mb, nb, kb, alpha, beta, apack, bpack, tile, aIn, lda, mode == aCols, bIn, ldb, c, ldc)
+}
+
+// aMode is where the kernels read A from.
+type aMode uint8
+
+const (
+	aPacked aMode = iota // packed panels
+	aRows                // A's rows in place (A stored row-major; see useRowA)
+	aCols                // A's k steps in place (Aᵀ stored row-major; see useColA)
+)
+
+// aModeFor returns where the kernels read A from for a B block nb columns
+// wide.
+func aModeFor[T float32 | float64](kern *kernel[T], a matrix[T], nb int) aMode {
+	switch {
+	case useRowA(kern, a, nb):
+		return aRows
+	case useColA(kern, a, nb):
+		return aCols
 	}
-	macro(kern, mb, nb, kb, alpha, beta, apack, bpack, tile, inPlace, a.rs, bIn, ldb, c, ldc)
+	return aPacked
+}
+
+// packRows packs rows [i0, i0+mb) and k slice [p0, p0+kb) of A into apack
+// as mr-row panels, or, when the kernels read A in place (mode), only a
+// partial last row tile (a kernel would read past A's last row) and returns
+// the first element of the block in place and the stride the kernels
+// step by (between rows for aRows, between k steps for aCols).
+func packRows[T float32 | float64](kern *kernel[T], a matrix[T], mode aMode, apack []T, i0, mb, p0, kb int) (aIn *T, lda int) {
+	if mode == aPacked {
+		packA(apack, a, i0, mb, p0, kb, kern.mr)
+		return nil, 0
+	}
+	full := mb / kern.mr * kern.mr
+	packA(apack, a, i0+full, mb-full, p0, kb, kern.mr)
+	if mode == aCols {
+		return &a.data[p0*a.cs+i0], a.cs
+	}
+	return &a.data[i0*a.rs+p0], a.rs
 }
 
 // useRowA reports whether the kernels should read A's rows in place for a
@@ -249,6 +278,13 @@ func rowBlock[T float32 | float64](kern *kernel[T], a matrix[T], i0, mb, p0, kb,
 // rows are the kernel's broadcast streams.
 func useRowA[T float32 | float64](kern *kernel[T], a matrix[T], nb int) bool {
 	return kern.fnRowA != nil && a.cs == 1 && nb <= 4*kern.nr
+}
+
+// useColA is useRowA for A stored transposed (a weight gradient xᵀ·g):
+// each k step's mr values of a row tile are contiguous, lda apart, which
+// the ColA kernels read in place instead of copying them into panels.
+func useColA[T float32 | float64](kern *kernel[T], a matrix[T], nb int) bool {
+	return kern.fnColA != nil && a.rs == 1 && a.cs != 1 && nb <= 4*kern.nr
 }
 
 // rowOf is p advanced by off elements. Callers have bounds-checked the
@@ -265,17 +301,20 @@ func rowOf[T float32 | float64](p *T, off int) *T {
 // Each A panel (mr rows, the small one: 12 KiB for float32 at kc = 256)
 // stays in L1 while the kernel walks every B panel of the block, which
 // streams from L2 (the B block is sized to half of L2, see kernel.nc).
-func macro[T float32 | float64](kern *kernel[T], mb, nb, kb int, alpha, beta T, apack, bpack, tile []T, aIn *T, lda int, bIn *T, ldb int, c []T, ldc int) {
+func macro[T float32 | float64](kern *kernel[T], mb, nb, kb int, alpha, beta T, apack, bpack, tile []T, aIn *T, lda int, aCols bool, bIn *T, ldb int, c []T, ldc int) {
 	mr, nr := kern.mr, kern.nr
 	for ir := 0; ir < mb; ir += mr {
 		rows := min(mr, mb-ir)
-		// A's rows in place, or its packed panel (with aIn, the packed
-		// partial last tile).
+		// A in place (its rows, or with aCols its k steps), or its packed
+		// panel (with aIn, the packed partial last tile).
 		rowA := aIn != nil && rows == mr
 		ap := &apack[0]
-		if rowA {
+		switch {
+		case rowA && aCols:
+			ap = rowOf(aIn, ir)
+		case rowA:
 			ap = rowOf(aIn, ir*lda)
-		} else if aIn == nil {
+		case aIn == nil:
 			ap = &apack[ir*kb]
 		}
 		for jr := 0; jr < nb; jr += nr {
@@ -290,12 +329,14 @@ func macro[T float32 | float64](kern *kernel[T], mb, nb, kb int, alpha, beta T, 
 			if rows == mr && cols == nr {
 				// Slicing proves the full tile lies inside c.
 				ct := c[ir*ldc+jr : (ir+mr-1)*ldc+jr+nr]
-				runKernel(kern, kb, ap, bp, &ct[0], ldc, alpha, beta, rowA, lda, rowB, ldb)
+				runKernel(kern, kb, ap, bp, &ct[0], ldc, alpha, beta, rowA, aCols, lda, rowB, ldb)
 				continue
 			}
 			switch {
 			case cols > nr/2 || kern.halfB == nil:
-				runKernel(kern, kb, ap, bp, &tile[0], nr, alpha, 0, rowA, lda, rowB, ldb)
+				runKernel(kern, kb, ap, bp, &tile[0], nr, alpha, 0, rowA, aCols, lda, rowB, ldb)
+			case rowA && aCols:
+				kern.halfColAB(kb, ap, bp, &tile[0], nr, alpha, 0, lda, nr)
 			case rowA:
 				// A partial panel is always packed (rowB is false).
 				kern.halfAB(kb, ap, bp, &tile[0], nr, alpha, 0, lda, nr)
@@ -323,10 +364,14 @@ func macro[T float32 | float64](kern *kernel[T], mb, nb, kb int, alpha, beta T, 
 }
 
 // runKernel calls the micro-kernel variant for where A and B are read from:
-// their rows in place (rowA, rowB, with row strides lda and ldb) or packed
-// panels.
-func runKernel[T float32 | float64](kern *kernel[T], kb int, a, b, c *T, ldc int, alpha, beta T, rowA bool, lda int, rowB bool, ldb int) {
+// their rows in place (rowA, rowB, with row strides lda and ldb; with
+// aCols, A's k steps lda apart) or packed panels.
+func runKernel[T float32 | float64](kern *kernel[T], kb int, a, b, c *T, ldc int, alpha, beta T, rowA, aCols bool, lda int, rowB bool, ldb int) {
 	switch {
+	case rowA && aCols && rowB:
+		kern.fnColAB(kb, a, b, c, ldc, alpha, beta, lda, ldb)
+	case rowA && aCols:
+		kern.fnColA(kb, a, b, c, ldc, alpha, beta, lda)
 	case rowA && rowB:
 		kern.fnRowAB(kb, a, b, c, ldc, alpha, beta, lda, ldb)
 	case rowA:

@@ -24,6 +24,13 @@ type kernel[T float32 | float64] struct {
 	// rows nr values apart.
 	halfB  func(k int, a, b, c *T, ldc int, alpha, beta T, ldb int)
 	halfAB func(k int, a, b, c *T, ldc int, alpha, beta T, lda, ldb int)
+	// fnColA, fnColAB and halfColAB, where not nil, are fnRowA, fnRowAB
+	// and halfAB reading A in place from storage whose k steps are
+	// contiguous (Aᵀ stored row-major): step p's mr values lie lda after
+	// step p-1's. See useColA.
+	fnColA    func(k int, a, b, c *T, ldc int, alpha, beta T, lda int)
+	fnColAB   func(k int, a, b, c *T, ldc int, alpha, beta T, lda, ldb int)
+	halfColAB func(k int, a, b, c *T, ldc int, alpha, beta T, lda, ldb int)
 	// kc, mc and nc are the cache blocks: a kc×nr B panel stays in L1
 	// across the mc/mr kernel calls that stream the mc×kc A block from
 	// L2; the kc×nc B block lives in L2/L3.

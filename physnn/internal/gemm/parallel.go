@@ -126,10 +126,10 @@ func parallel[T float32 | float64](kern *kernel[T], workers, m, n, k int, alpha 
 // block is the geometry of one kc×nc block of B and its tasks.
 type block struct {
 	j0, nb, p0, kb int
-	rowA           bool // the kernels read A's rows in place (see useRowA)
-	chunks         int  // column chunks of the block
-	groups         int  // column groups per row block
-	tasks          int  // row blocks × groups
+	aMode          aMode // where the kernels read A from
+	chunks         int   // column chunks of the block
+	groups         int   // column groups per row block
+	tasks          int   // row blocks × groups
 }
 
 // block returns the geometry of block q (column block q / kSlices, k
@@ -138,7 +138,7 @@ func (t *team[T]) block(q int) block {
 	var g block
 	g.j0, g.p0 = q/t.kSlices*t.nc, q%t.kSlices*t.kc
 	g.nb, g.kb = min(t.nc, t.n-g.j0), min(t.kc, t.k-g.p0)
-	g.rowA = useRowA(&t.kern, t.a, g.nb)
+	g.aMode = aModeFor(&t.kern, t.a, g.nb)
 	panels := (g.nb + t.kern.nr - 1) / t.kern.nr
 	g.chunks = (panels + t.chunkPan - 1) / t.chunkPan
 	g.groups = min(t.wantGroups, g.chunks)
@@ -257,16 +257,9 @@ func (t *team[T]) run(q int, g *block, task int, buf *buffers[T]) {
 	i0 := rb * height
 	mb := min(height, t.m-i0)
 	first, last := grp*g.chunks/g.groups, (grp+1)*g.chunks/g.groups
-	// A's rows, packed once for all chunks (with rowA, only a partial last
-	// row tile; the kernels read the other rows in place).
-	var aIn *T
-	if g.rowA {
-		full := mb / mr * mr
-		packA(buf.a, t.a, i0+full, mb-full, g.p0, g.kb, mr)
-		aIn = &t.a.data[i0*t.a.rs+g.p0]
-	} else {
-		packA(buf.a, t.a, i0, mb, g.p0, g.kb, mr)
-	}
+	// A's rows, packed once for all chunks (or read in place, see
+	// packRows).
+	aIn, lda := packRows(&t.kern, t.a, g.aMode, buf.a, i0, mb, g.p0, g.kb)
 	beta := t.beta
 	if g.p0 > 0 {
 		beta = 1 // later k slices accumulate
@@ -297,7 +290,7 @@ func (t *team[T]) run(q int, g *block, task int, buf *buffers[T]) {
 			default:
 				continue // another goroutine is packing it
 			}
-			t.compute(g, first+i, i0, mb, aIn, beta, t.bpack, buf)
+			t.compute(g, first+i, i0, mb, aIn, lda, beta, t.bpack, buf)
 			pending &^= 1 << i
 			progress = true
 		}
@@ -308,7 +301,7 @@ func (t *team[T]) run(q int, g *block, task int, buf *buffers[T]) {
 			// one into this goroutine's own buffer.
 			i := bits.TrailingZeros64(pending)
 			t.pack(g, first+i, buf.b)
-			t.compute(g, first+i, i0, mb, aIn, beta, buf.b, buf)
+			t.compute(g, first+i, i0, mb, aIn, lda, beta, buf.b, buf)
 			pending &^= 1 << i
 		}
 	}
@@ -336,8 +329,9 @@ func (t *team[T]) pack(g *block, ch int, bpack []T) {
 }
 
 // compute runs rows [i0, i0+mb) of A (packed in buf.a, or in place from
-// aIn) against column chunk ch of block g, packed in bpack as pack left it.
-func (t *team[T]) compute(g *block, ch, i0, mb int, aIn *T, beta T, bpack []T, buf *buffers[T]) {
+// aIn with stride lda, see packRows) against column chunk ch of block g,
+// packed in bpack as pack left it.
+func (t *team[T]) compute(g *block, ch, i0, mb int, aIn *T, lda int, beta T, bpack []T, buf *buffers[T]) {
 	nr := t.kern.nr
 	jr := ch * t.chunkPan * nr
 	width := min(t.chunkPan*nr, g.nb-jr)
@@ -348,6 +342,6 @@ func (t *team[T]) compute(g *block, ch, i0, mb int, aIn *T, beta T, bpack []T, b
 	case &bpack[0] == &t.bpack[0]:
 		bpack = bpack[jr*g.kb:]
 	}
-	macro(&t.kern, mb, width, g.kb, t.alpha, beta, buf.a, bpack, buf.tile, aIn, t.a.rs, bIn, t.b.rs,
+	macro(&t.kern, mb, width, g.kb, t.alpha, beta, buf.a, bpack, buf.tile, aIn, lda, g.aMode == aCols, bIn, t.b.rs,
 		t.c[i0*t.ldc+g.j0+jr:], t.ldc)
 }
