@@ -804,12 +804,12 @@ func TestL1Start(t *testing.T) {
 
 // fullLayers are the notebook's full-run settings for Mehta & Schwab's
 // 1600 → 400 → 100 → 25 stack on 40×40 lattices (notebooks/rbm-renormalization.ipynb,
-// full = true): 0/1 units, a first layer with L1 from epoch 11, the upper
-// layers without L1 and trained longer.
+// full = true): 0/1 units, L1 on the first layer from epoch 11 and on the
+// second from epoch 21, the upper layers trained longer.
 func fullLayers() []Config {
 	return []Config{
-		{Epochs: 100, LearningRate: 0.05, Momentum: 0.5, L1: 1.5e-2, L1Start: 11, Units: Binary, Seed: 1},
-		{Epochs: 100, LearningRate: 0.05, Momentum: 0.5, Units: Binary, Seed: 1},
+		{Epochs: 40, LearningRate: 0.05, Momentum: 0.5, L1: 5e-3, L1Start: 11, Units: Binary, Seed: 1},
+		{Epochs: 100, LearningRate: 0.05, Momentum: 0.5, L1: 5e-3, L1Start: 21, Units: Binary, Seed: 1},
 		{Epochs: 200, LearningRate: 0.05, Momentum: 0.5, Units: Binary, Seed: 1},
 	}
 }
@@ -818,7 +818,10 @@ func fullLayers() []Config {
 // checks the criteria the notebook asserts with full = true: ≥ 70% of the
 // active first-layer units local in an 8×8 window, the core radius growing
 // with depth, and the reconstructions from every depth within 0.1 of the
-// data's ⟨|m|⟩ and ⟨s s'⟩.
+// data's ⟨|m|⟩ and ⟨s s'⟩. Measured: locality (100%) and the radius
+// (0.61 → 1.36 → 3.22) pass; the reconstructions keep ⟨|m|⟩ within 0.03 but
+// miss ⟨s s'⟩ (0.114, 0.152 and 0.161 below the data's 0.576), so this test
+// fails on those three, as the notebook's full run does.
 func TestFullRun(t *testing.T) {
 	if os.Getenv("RBM_FULL") != "1" {
 		t.Skip("trains the 40×40, 1600 → 400 → 100 → 25 DBN for several minutes; set RBM_FULL=1 (the notebook's full run asserts the same)")
