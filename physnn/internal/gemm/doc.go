@@ -24,8 +24,8 @@
 // (golang.org/x/sys/cpu), fastest first:
 //
 //   - AVX-512F: 12×32 float32 and 12×16 float64 tiles in ZMM registers,
-//     and 8×32 float32 tiles for products whose rows fill them better
-//     (m = 64 pads to 72 rows in 12-row tiles);
+//     and 8×32 float32 and 8×16 float64 tiles for products whose rows
+//     fill them better (m = 64 pads to 72 rows in 12-row tiles);
 //   - AVX2 and FMA: 6×16 float32 and 6×8 float64 tiles in YMM registers;
 //   - otherwise, or with the purego build tag: a 4×4 kernel in plain Go.
 //
