@@ -24,6 +24,8 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+
+	"github.com/gophys/gophys/physnn/internal/team"
 )
 
 type node struct {
@@ -51,6 +53,11 @@ type node struct {
 	// inBuf holds the inputs of ops with at most three, so recording such
 	// an op allocates no slice.
 	inBuf [3]*Tensor
+
+	// sweep is the running Backward's list of gradient products left to
+	// finish (see gradJob), set while the node's backward function runs;
+	// nil when that Backward has none to offer.
+	sweep *sweep
 }
 
 // vjpFunc is a backward function of a node recorded by recordVJP.
@@ -248,14 +255,22 @@ func (t *Tensor) Backward() (err error) {
 	}
 	var order []*node
 	var stack []topoFrame
+	var sw *sweep
 	if w := t.ws; w != nil {
 		// Borrow the workspace's scratch for this sweep (a Custom op's VJP
 		// could start another Backward in the same workspace).
 		order, stack, w.order, w.stack = w.order, w.stack, nil, nil
+		sw, w.sweep = w.sweep, nil
+		if sw == nil {
+			sw = new(sweep)
+		}
 		defer func() {
 			clear(order)
-			w.order, w.stack = order[:0], stack[:0]
+			w.order, w.stack, w.sweep = order[:0], stack[:0], sw
 		}()
+		// Registered after the recover above, so it runs first and a
+		// panic of a gradient product becomes Backward's error.
+		defer sw.finish()
 	}
 	order, stack = topoSort(t, order[:0], stack[:0])
 	t.node.grad, t.node.ownsGrad = seed, true
@@ -266,7 +281,9 @@ func (t *Tensor) Backward() (err error) {
 		if g == nil {
 			continue
 		}
+		n.sweep = sw
 		grads := n.call(g)
+		n.sweep = nil
 		if len(grads) != len(n.inputs) {
 			return fmt.Errorf("physnn: backward of %s returned %d gradients for %d inputs", n.op, len(grads), len(n.inputs))
 		}
@@ -358,4 +375,98 @@ func accumulateLeaf(t *Tensor, g *Tensor) error {
 	}
 	addInto(t.grad, g)
 	return nil
+}
+
+// A gradJob is a parameter's gradient product that a backward function
+// handed to a helper goroutine (linearGrads: w.grad += xᵀ·g, holding w's
+// gradient lock, which the job releases): nothing later in the sweep reads
+// that gradient, so the product runs beside the rest of the sweep instead
+// of before it. Backward finishes every job before it returns: it runs the
+// ones no helper has started and waits for the others.
+type gradJob struct {
+	task   gemmTask
+	w      *Tensor
+	claim  atomic.Bool  // set by the goroutine that runs the task
+	refs   atomic.Int32 // the helper and the sweep; the last to leave recycles the job
+	done   sync.WaitGroup
+	failed any // the task's panic, if any
+}
+
+// sweep lists one Backward's gradient jobs.
+type sweep struct {
+	jobs []*gradJob
+}
+
+// gradJobs holds recycled jobs. A plain list rather than a sync.Pool, which
+// a garbage collection empties (a step would then allocate).
+var (
+	gradJobsMu sync.Mutex
+	gradJobs   []*gradJob
+)
+
+// start hands out a job computing t, which releases w's gradient lock when
+// done, to a helper goroutine.
+func (s *sweep) start(t gemmTask, w *Tensor) {
+	gradJobsMu.Lock()
+	var j *gradJob
+	if k := len(gradJobs); k > 0 {
+		j, gradJobs = gradJobs[k-1], gradJobs[:k-1]
+	}
+	gradJobsMu.Unlock()
+	if j == nil {
+		j = new(gradJob)
+	}
+	j.task, j.w = t, w
+	j.claim.Store(false)
+	j.refs.Store(2)
+	j.done.Add(1)
+	s.jobs = append(s.jobs, j)
+	team.Dispatch(j)
+}
+
+// Help is the helper's side: run the task unless the sweep already has.
+func (j *gradJob) Help() {
+	j.run()
+	j.leave()
+}
+
+// run computes the task if no other goroutine has claimed it.
+func (j *gradJob) run() {
+	if !j.claim.CompareAndSwap(false, true) {
+		return
+	}
+	defer j.done.Done()
+	defer unlockGrad(j.w)
+	defer func() { j.failed = recover() }()
+	j.task.run(true)
+}
+
+// leave drops one reference; the last one recycles the job.
+func (j *gradJob) leave() {
+	if j.refs.Add(-1) != 0 {
+		return
+	}
+	j.task, j.w, j.failed = gemmTask{}, nil, nil
+	gradJobsMu.Lock()
+	gradJobs = append(gradJobs, j)
+	gradJobsMu.Unlock()
+}
+
+// finish runs the sweep's jobs that no helper has started, waits for the
+// others, and re-raises the first job's panic.
+func (s *sweep) finish() {
+	var failed any
+	for i, j := range s.jobs {
+		j.run()
+		j.done.Wait()
+		if failed == nil {
+			failed = j.failed
+		}
+		j.leave()
+		s.jobs[i] = nil
+	}
+	s.jobs = s.jobs[:0]
+	if failed != nil {
+		panic(failed)
+	}
 }

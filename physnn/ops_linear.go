@@ -1,6 +1,9 @@
 package physnn
 
-import "slices"
+import (
+	"runtime"
+	"slices"
+)
 
 // transpose2 is the permutation that transposes a matrix.
 var transpose2 = []int{1, 0}
@@ -121,7 +124,10 @@ func linearVJP(n *node, g *Tensor) []*Tensor {
 // pass over the gradient and a buffer fewer. Starting from a zero
 // gradient (after ZeroGrad) the result is bit for bit the product's.
 //
-// When both products are needed and big enough (see pairable), they run
+// Within a Backward that draws from a Workspace (a training step), that
+// product runs on a helper goroutine beside the rest of the sweep when it
+// is big enough (asyncGrad): Backward finishes it before returning. Else,
+// when both products are needed and big enough (see pairable), they run
 // side by side, one per core, instead of one after the other.
 func linearGrads(n *node, g *Tensor) (gx, gw *Tensor) {
 	x, w := n.inputs[0], n.inputs[1]
@@ -145,11 +151,24 @@ func linearGrads(n *node, g *Tensor) (gx, gw *Tensor) {
 	var gwTask gemmTask
 	leaf := w.node == nil && (w.gradMu == nil || w.gradMu.TryLock())
 	if leaf {
-		defer unlockGrad(w)
 		if w.grad == nil {
 			w.grad = alloc(w.dt, w.shape)
 		}
 		gwTask = newGemmTask(w.grad, xt, g, 1)
+		if n.sweep != nil && asyncGrad(xt.shape[0], g.shape[1], g.shape[0]) &&
+			(wt == nil || pairable(g.shape[0], wt.shape[1], g.shape[1], xt.shape[0], g.shape[1], xt.shape[1])) {
+			// Nothing later in this Backward reads w's gradient: its
+			// product runs on a helper beside the rest of the sweep (the
+			// job releases the lock), and gx on this core alone.
+			n.sweep.start(gwTask, w)
+			if wt != nil {
+				gx = wsOf(g, w).allocOverwrite(g.dt, []int{g.shape[0], wt.shape[1]})
+				t := newGemmTask(gx, g, wt, 0)
+				t.run(true)
+			}
+			return gx, nil
+		}
+		defer unlockGrad(w)
 	} else {
 		gw = wsOf(g, x).allocOverwrite(g.dt, []int{xt.shape[0], g.shape[1]})
 		gwTask = newGemmTask(gw, xt, g, 0)
@@ -164,6 +183,16 @@ func linearGrads(n *node, g *Tensor) (gx, gw *Tensor) {
 	}
 	gwTask.run(false)
 	return gx, gw
+}
+
+// asyncGrad reports whether a weight gradient product of m·n·k work should
+// run on a helper beside the rest of the Backward sweep, on one core: with
+// two cores or more, for products of at least pairMin work (smaller ones
+// are not worth the handoff), and on more than two cores only up to
+// pairMaxSplit (bigger ones get more cores from GEMM itself).
+func asyncGrad(m, n, k int) bool {
+	procs, work := runtime.GOMAXPROCS(0), m*n*k
+	return procs >= 2 && work >= pairMin && (procs == 2 || work <= pairMaxSplit)
 }
 
 // unlockGrad releases the leaf w's gradient buffer taken by linearGrads.

@@ -33,9 +33,11 @@ type Workspace struct {
 	blocks  []*block
 	nblocks int
 
-	// Backward's scratch for sorting the graph, kept between steps.
+	// Backward's scratch for sorting the graph and its list of gradient
+	// jobs, kept between steps.
 	order []*node
 	stack []topoFrame
+	sweep *sweep
 }
 
 // NewWorkspace returns an empty workspace.
