@@ -236,6 +236,44 @@ func TestGemmParallelMatchesSerial(t *testing.T) {
 	})
 }
 
+// TestGemmPrivatePacking runs parallel products whose tasks find half of
+// the B chunks claimed by nobody who packs them (testSkipOddChunks), so
+// each task packs those into its own buffer, as when the goroutine packing
+// them lost its core: the results must match the serial product bit for
+// bit.
+func TestGemmPrivatePacking(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	}
+	withKernels(t, func(t *testing.T) {
+		// Wide enough for several chunks, short (B read in place) and
+		// tall, with partial tiles and panels.
+		for _, sh := range []shape{{200, 300, 300}, {61, 400, 160}, {130, 1100, 70}} {
+			t.Run(fmt.Sprintf("%dx%dx%d", sh.m, sh.n, sh.k), func(t *testing.T) {
+				rng := rand.New(rand.NewPCG(9, 10))
+				a := make([]float32, sh.m*sh.k)
+				b := make([]float32, sh.k*sh.n)
+				for _, s := range [][]float32{a, b} {
+					for i := range s {
+						s[i] = float32(rng.NormFloat64())
+					}
+				}
+				want := make([]float32, sh.m*sh.n)
+				SgemmSerial(false, false, sh.m, sh.n, sh.k, 1, a, sh.k, b, sh.n, 0, want, sh.n)
+				testSkipOddChunks = true
+				defer func() { testSkipOddChunks = false }()
+				got := make([]float32, sh.m*sh.n)
+				Sgemm(false, false, sh.m, sh.n, sh.k, 1, a, sh.k, b, sh.n, 0, got, sh.n)
+				for i := range want {
+					if got[i] != want[i] {
+						t.Fatalf("c[%d]: %v, serial %v", i, got[i], want[i])
+					}
+				}
+			})
+		}
+	})
+}
+
 // TestGemmBetaZeroClearsNaN checks the BLAS rule that beta == 0 overwrites
 // C, so NaN or Inf in the output buffer never leaks into the result.
 func TestGemmBetaZeroClearsNaN(t *testing.T) {

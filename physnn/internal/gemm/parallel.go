@@ -50,6 +50,10 @@ const tasksPerWorker = 4
 // it has yet to run in one 64-bit mask.
 const maxChunks = 64
 
+// testSkipOddChunks makes tasks leave the odd chunks unpacked, as if
+// another goroutine were packing them, so tests reach the private packing.
+var testSkipOddChunks bool
+
 // Chunk states, the low two bits of team.chunks[i]; the bits above hold
 // the block number plus one, so a state from an earlier block reads as
 // not packed and no reset between blocks is needed.
@@ -270,40 +274,65 @@ func (t *team[T]) run(q int, g *block, task int, buf *buffers[T]) {
 		pending = ^uint64(0)
 	}
 	packed, packing := int64(q+1)<<2|chunkPacked, int64(q+1)<<2|chunkPacking
-	// Start at a different chunk than the neighbouring tasks, so that
-	// goroutines starting together pack different chunks.
+	// Pack the chunks nobody has claimed, starting at a different chunk
+	// than the neighbouring tasks, so that goroutines starting together
+	// pack different chunks.
+	var ready uint64 // chunks packed, by anyone
 	start := rb % count
-	for pending != 0 {
-		progress := false
-		for s := range count {
-			i := (start + s) % count
-			if pending&(1<<i) == 0 {
-				continue
-			}
-			ch := &t.chunks[first+i]
-			st := ch.Load()
-			switch {
-			case st == packed:
-			case st < packing && ch.CompareAndSwap(st, packing):
-				t.pack(g, first+i, t.bpack)
-				ch.Store(packed)
-			default:
-				continue // another goroutine is packing it
-			}
-			t.compute(g, first+i, i0, mb, aIn, lda, beta, t.bpack, buf)
-			pending &^= 1 << i
-			progress = true
+	for s := range count {
+		i := (start + s) % count
+		ch := &t.chunks[first+i]
+		st := ch.Load()
+		if testSkipOddChunks && (first+i)%2 == 1 {
+			continue
 		}
-		if !progress {
-			// Only chunks that others are packing are left. Their
-			// goroutine may have lost its core to another process, for
-			// milliseconds on a loaded machine: rather than wait, pack
-			// one into this goroutine's own buffer.
-			i := bits.TrailingZeros64(pending)
-			t.pack(g, first+i, buf.b)
-			t.compute(g, first+i, i0, mb, aIn, lda, beta, buf.b, buf)
-			pending &^= 1 << i
+		if st < packing && ch.CompareAndSwap(st, packing) {
+			t.pack(g, first+i, t.bpack)
+			ch.Store(packed)
+			st = packed
 		}
+		if st == packed {
+			ready |= 1 << i
+		}
+	}
+	// Compute the packed chunks, runs of neighbours at once: the kernels
+	// then walk every panel of a run with each row tile of A, which stays
+	// in L1 meanwhile.
+	t.computeRuns(g, first, ready, i0, mb, aIn, lda, beta, buf)
+	pending &^= ready
+	if pending == 0 {
+		return
+	}
+	// The rest were being packed by others; most are done by now.
+	ready = 0
+	for rest := pending; rest != 0; rest &= rest - 1 {
+		i := bits.TrailingZeros64(rest)
+		if t.chunks[first+i].Load() == packed {
+			ready |= 1 << i
+		}
+	}
+	t.computeRuns(g, first, ready, i0, mb, aIn, lda, beta, buf)
+	// Those still being packed: their goroutine may have lost its core to
+	// another process, for milliseconds on a loaded machine. Rather than
+	// wait, pack a copy into this goroutine's own buffer.
+	for rest := pending &^ ready; rest != 0; rest &= rest - 1 {
+		i := bits.TrailingZeros64(rest)
+		t.pack(g, first+i, buf.b)
+		t.compute(g, first+i, first+i+1, i0, mb, aIn, lda, beta, buf.b, buf)
+	}
+}
+
+// computeRuns computes the chunks of ready (bit i: chunk first+i), packed
+// in the shared buffer, one run of neighbouring chunks at a time.
+func (t *team[T]) computeRuns(g *block, first int, ready uint64, i0, mb int, aIn *T, lda int, beta T, buf *buffers[T]) {
+	for ready != 0 {
+		lo := bits.TrailingZeros64(ready)
+		hi := lo + bits.TrailingZeros64(^(ready >> lo))
+		t.compute(g, first+lo, first+hi, i0, mb, aIn, lda, beta, t.bpack, buf)
+		if hi == 64 {
+			return
+		}
+		ready &^= 1<<hi - 1
 	}
 }
 
@@ -329,12 +358,13 @@ func (t *team[T]) pack(g *block, ch int, bpack []T) {
 }
 
 // compute runs rows [i0, i0+mb) of A (packed in buf.a, or in place from
-// aIn with stride lda, see packRows) against column chunk ch of block g,
-// packed in bpack as pack left it.
-func (t *team[T]) compute(g *block, ch, i0, mb int, aIn *T, lda int, beta T, bpack []T, buf *buffers[T]) {
+// aIn with stride lda, see packRows) against column chunks [lo, hi) of
+// block g, packed in bpack as pack left them (the shared buffer, or for a
+// single chunk a goroutine's own).
+func (t *team[T]) compute(g *block, lo, hi, i0, mb int, aIn *T, lda int, beta T, bpack []T, buf *buffers[T]) {
 	nr := t.kern.nr
-	jr := ch * t.chunkPan * nr
-	width := min(t.chunkPan*nr, g.nb-jr)
+	jr := lo * t.chunkPan * nr
+	width := min(hi*t.chunkPan*nr, g.nb) - jr
 	var bIn *T
 	switch {
 	case t.rowB:
