@@ -46,6 +46,13 @@ const packGrain = 1 << 14
 // little: each task packs only its own rows of A.
 const tasksPerWorker = 4
 
+// maxTaskWork caps a task's multiply-adds (~25 µs on one core), so that in
+// a large product the goroutines also finish each block within a short
+// task of one another: with 1024³ cut into 4 tasks per goroutine, the one
+// that ran out of tasks first waited up to a ~250 µs task at each of the
+// four k slices.
+const maxTaskWork = 1 << 22
+
 // maxChunks bounds the column chunks of a block: a task tracks the chunks
 // it has yet to run in one 64-bit mask.
 const maxChunks = 64
@@ -106,7 +113,7 @@ func parallel[T float32 | float64](kern *kernel[T], workers, m, n, k int, alpha 
 	// first (a short, wide product), the columns are cut into groups too.
 	want := tasksPerWorker * workers
 	rowTiles := (m + mr - 1) / mr
-	t.rowTiles = max(1, min(kern.mc/mr, (rowTiles+want-1)/want))
+	t.rowTiles = max(1, min(kern.mc/mr, (rowTiles+want-1)/want, maxTaskWork/(mr*t.nc*t.kc)))
 	rowBlocks := (rowTiles + t.rowTiles - 1) / t.rowTiles
 	t.wantGroups = (want + rowBlocks - 1) / rowBlocks
 	panels := (t.nc + nr - 1) / nr
