@@ -205,14 +205,7 @@ func TestGemmParallelMatchesSerial(t *testing.T) {
 	withKernels(t, func(t *testing.T) {
 		for _, sh := range []shape{{400, 61, 160}, {61, 400, 160}, {200, 200, 300}} {
 			t.Run(fmt.Sprintf("%dx%dx%d", sh.m, sh.n, sh.k), func(t *testing.T) {
-				rng := rand.New(rand.NewPCG(5, 6))
-				a := make([]float32, sh.m*sh.k)
-				b := make([]float32, sh.k*sh.n)
-				for _, s := range [][]float32{a, b} {
-					for i := range s {
-						s[i] = float32(rng.NormFloat64())
-					}
-				}
+				a, b := normalOperands(rand.New(rand.NewPCG(5, 6)), sh)
 				for _, transB := range []bool{false, true} {
 					ldb := sh.n
 					if transB {
@@ -236,6 +229,18 @@ func TestGemmParallelMatchesSerial(t *testing.T) {
 	})
 }
 
+// normalOperands returns A (m×k) and B (k×n) of sh, stored row-major,
+// filled with standard normal values from rng.
+func normalOperands(rng *rand.Rand, sh shape) (a, b []float32) {
+	a, b = make([]float32, sh.m*sh.k), make([]float32, sh.k*sh.n)
+	for _, s := range [][]float32{a, b} {
+		for i := range s {
+			s[i] = float32(rng.NormFloat64())
+		}
+	}
+	return a, b
+}
+
 // TestGemmPrivatePacking runs parallel products whose tasks find half of
 // the B chunks claimed by nobody who packs them (testSkipOddChunks), so
 // each task packs those into its own buffer, as when the goroutine packing
@@ -250,14 +255,7 @@ func TestGemmPrivatePacking(t *testing.T) {
 		// tall, with partial tiles and panels.
 		for _, sh := range []shape{{200, 300, 300}, {61, 400, 160}, {130, 1100, 70}} {
 			t.Run(fmt.Sprintf("%dx%dx%d", sh.m, sh.n, sh.k), func(t *testing.T) {
-				rng := rand.New(rand.NewPCG(9, 10))
-				a := make([]float32, sh.m*sh.k)
-				b := make([]float32, sh.k*sh.n)
-				for _, s := range [][]float32{a, b} {
-					for i := range s {
-						s[i] = float32(rng.NormFloat64())
-					}
-				}
+				a, b := normalOperands(rand.New(rand.NewPCG(9, 10)), sh)
 				want := make([]float32, sh.m*sh.n)
 				SgemmSerial(false, false, sh.m, sh.n, sh.k, 1, a, sh.k, b, sh.n, 0, want, sh.n)
 				testSkipOddChunks = true

@@ -4,19 +4,11 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
-)
 
-// processCPU is the CPU time the process has used so far.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
+	"github.com/gophys/gophys/physnn/internal/gemm/cputime"
+)
 
 // counter is a Body that counts the visits of every item.
 type counter struct {
@@ -186,9 +178,9 @@ func TestIdleHelpersStopSpinning(t *testing.T) {
 	}
 	// And then they burn no CPU: spinning helpers would use ~2 CPU-seconds
 	// per second here.
-	cpu := processCPU()
+	cpu := cputime.Process()
 	time.Sleep(200 * time.Millisecond)
-	if used := processCPU() - cpu; used > 50*time.Millisecond {
+	if used := cputime.Process() - cpu; used > 50*time.Millisecond {
 		t.Errorf("idle process used %v of CPU in 200 ms", used)
 	}
 }
