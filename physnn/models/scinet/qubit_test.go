@@ -125,34 +125,39 @@ func TestQubitKnee(t *testing.T) {
 	}
 }
 
-// TestTwoQubitKnee sweeps 5 to 8 latents for two qubits (M = 30 + 30,
-// β = 1e-5, encoder [300, 100] as the paper; 100,000 pairs, 100 epochs of
-// batch 256, one run per count): a pure two-qubit state has 2(2² − 1) = 6
-// real parameters, so the error should drop sharply at 6. It trains for
-// about 5 minutes, so it runs only with SCINET_FULL=1 (SCINET_QUBIT_SEED=n
-// for another seed). Measured: seed 1, 0.191 (0 latents, the answers'
-// standard deviation), then 0.108, 0.051, 0.026, 0.031 for 5–8 latents;
-// seed 2, 0.192, then 0.107, 0.054, 0.026, 0.026. The knee at 6 holds at
-// seed 1 (0.051 ≤ ½ × 0.108) and misses at seed 2 (0.054 > ½ × 0.107):
-// at this size the error halves at 6 and again at 7, and flattens only
-// from 7 = 2·4 − 1, the amplitude vector with its phase fixed (for one
-// qubit, 3 latents against 2 show the same). Above 6 only "no worse than
-// 1.2 × the error at 6" is asserted. A longer schedule should sharpen the
-// knee; that has not been run.
+// TestTwoQubitKnee sweeps 5 to 7 latents for two qubits (M = 30 + 30,
+// β = 1e-5, encoder [300, 100] as the paper; 100,000 pairs, 200 epochs of
+// batch 256 at a rate of 3e-3, cut tenfold for the last sixth; one run per
+// count): a pure two-qubit state has 2(2² − 1) = 6 real parameters, so the
+// error should drop sharply at 6. It trains for roughly 8 minutes on 2
+// quiet cores (scaled from the 100-epoch sweep's 5), so it runs only with
+// SCINET_FULL=1 (SCINET_QUBIT_SEED=n for another seed). Measured (the
+// test's runs, same data and seeds, one process per run, under heavy load),
+// RMS on 5,000 fresh pairs at 0 (the answers' standard deviation), 5, 6
+// and 7 latents; error at 6 over error at 5: 0.34, 0.36, 0.43:
+//
+//	seed 1: 0.191, 0.095, 0.033, 0.022
+//	seed 2: 0.192, 0.096, 0.034, 0.020
+//	seed 3: 0.197, 0.082, 0.035, 0.024
+//
+// With 100 epochs the error at 6 was 0.051 (seed 1) and 0.054 (seed 2),
+// against 0.108 and 0.107 at 5: the knee missed at seed 2. As for one qubit
+// (see TestQubitKnee), 6 latents must fold: the pure states form CP³, a
+// closed 6-manifold that no continuous map puts one-to-one into R⁶, so the
+// error at 6 is a residual that training shrinks, and 7 latents end lower.
+// Above 6 only "no worse than 1.2 × the error at 6" is asserted.
 func TestTwoQubitKnee(t *testing.T) {
 	if os.Getenv("SCINET_FULL") != "1" {
-		t.Skip("trains four two-qubit SciNets for several minutes; set SCINET_FULL=1")
+		t.Skip("trains three two-qubit SciNets for several minutes; set SCINET_FULL=1")
 	}
-	best, _, _ := qubitSweep(t, 2, 100000, 100, 256, 1, 3e-3, 1e-5, []int{300, 100}, []int{5, 6, 7, 8}, qubitSeed(t))
+	best, _, _ := qubitSweep(t, 2, 100000, 200, 256, 1, 3e-3, 1e-5, []int{300, 100}, []int{5, 6, 7}, qubitSeed(t))
 	if math.Abs(best[0]-math.Sqrt(3.0/80)) > 0.02 {
 		t.Errorf("0-latent error %.4f, want √(3/80) = 0.194 ± 0.02", best[0])
 	}
 	if best[6] > 0.5*best[5] {
 		t.Errorf("no knee at 6 latents: RMS %.4f at 5, %.4f at 6 (want ≤ half)", best[5], best[6])
 	}
-	for _, l := range []int{7, 8} {
-		if best[l] > 1.2*best[6] {
-			t.Errorf("%d latents: RMS %.4f, want ≤ 1.2 × the error at 6 (%.4f)", l, best[l], best[6])
-		}
+	if best[7] > 1.2*best[6] {
+		t.Errorf("7 latents: RMS %.4f, want ≤ 1.2 × the error at 6 (%.4f)", best[7], best[6])
 	}
 }
