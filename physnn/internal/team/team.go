@@ -160,6 +160,7 @@ func (h *helper) spin() Job {
 		}
 		// claimed: a dispatcher is storing the job; it takes nanoseconds.
 		runtime.Gosched()
+		osYield()
 	}
 }
 
@@ -184,6 +185,7 @@ func (e *Event) Wait(cond func() bool) {
 	start, limit := time.Now(), time.Duration(spinFor.Load())
 	for time.Since(start) < limit {
 		runtime.Gosched()
+		osYield()
 		if cond() {
 			return
 		}
