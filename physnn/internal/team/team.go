@@ -10,14 +10,14 @@
 // its own, and [Run] leaves the chunk to whoever is already running.
 //
 // A helper that finishes a job spins for a short while (spinFor, tens of
-// microseconds, yielding the processor on every turn) before it parks, as
-// OpenBLAS's threads do: the jobs of a training step come back to back,
-// and handing one to a spinning helper skips the wake-up of a parked
-// goroutine (its thread is asleep in the kernel: 10-50 µs on a virtual
-// machine, a sizeable share of a 256³ product's 0.1 ms). The spinning is
-// bounded, so an idle process burns no CPU: at most spinFor per helper
-// after its last job. Waits for other goroutines ([Event]) spin the same
-// way before they block.
+// microseconds, yielding the processor and its thread on every turn)
+// before it parks, as OpenBLAS's threads do: the jobs of a training step
+// come back to back, and handing one to a spinning helper skips the
+// wake-up of a parked goroutine (its thread is asleep in the kernel: 10-50
+// µs on a virtual machine, a sizeable share of a 256³ product's 0.1 ms).
+// The spinning is bounded, so an idle process burns no CPU: at most
+// spinFor per helper after its last job. Waits for other goroutines
+// ([Event]) spin the same way before they block.
 //
 // [Run] splits a loop into a fixed number of chunks that the caller and the
 // helpers claim one at a time, so a helper the OS has not scheduled yet
