@@ -27,6 +27,7 @@ func init() {
 		"KLDiagGaussian":     reflect.ValueOf(physnn.KLDiagGaussian),
 		"L1":                 reflect.ValueOf(physnn.L1),
 		"Linear":             reflect.ValueOf(physnn.Linear),
+		"LinearELU":          reflect.ValueOf(physnn.LinearELU),
 		"LocallyConnected2D": reflect.ValueOf(physnn.LocallyConnected2D),
 		"MSE":                reflect.ValueOf(physnn.MSE),
 		"MaxPool2D":          reflect.ValueOf(physnn.MaxPool2D),
