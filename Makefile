@@ -90,10 +90,10 @@ bench-gemm:
 
 ## bench-train: training throughput (samples/s) of physnn's SciNet MLPs and jet-image CNN against the same
 ## networks in PyTorch on CPU (and GPU if present), side by side in one run; needs make bench-pytorch-venv.
-## BENCH_ROUNDS sets the alternating rounds (default 3).
+## BENCH_ROUNDS sets the alternating rounds (default 3); BENCH_FLAGS=--realtime runs them under SCHED_FIFO (root).
 bench-train:
 	@test -x $(TORCH_VENV)/bin/python || { echo "bench-train: run make bench-pytorch-venv first"; exit 1; }
-	$(TORCH_VENV)/bin/python bench/train_compare.py --rounds $(or $(BENCH_ROUNDS),3)
+	$(TORCH_VENV)/bin/python bench/train_compare.py --rounds $(or $(BENCH_ROUNDS),3) $(BENCH_FLAGS)
 
 ## bench-pytorch-venv: the benchmark-only PyTorch venv (bench/pytorch/requirements.txt; several GB).
 bench-pytorch-venv: $(TORCH_VENV)/.installed
