@@ -115,7 +115,12 @@ func (d *DBN) Down(h *physnn.Tensor, depth int) (*physnn.Tensor, error) {
 
 // Reconstruct samples v → layer depth → v: the top-down reconstruction of
 // Mehta & Schwab from the given layer, as configurations of the data's
-// units.
+// units. Every layer is sampled, up and down, so that the reconstructions
+// are configurations like the data and their statistics (|m|, ⟨s s'⟩)
+// compare like with like. On the 40×40 full run, propagating the means
+// E[h|v] instead of samples changed the reconstructions' ⟨s s'⟩ by at
+// most 0.013 (lower), and means down through the upper layers lowered it
+// by up to 0.12, so sampling is kept.
 func (d *DBN) Reconstruct(v *physnn.Tensor, depth int) (*physnn.Tensor, error) {
 	h, err := d.Up(v, depth)
 	if err != nil {
