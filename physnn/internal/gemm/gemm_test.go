@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"testing"
 
+	"github.com/gophys/gophys/physnn/internal/racedet"
 	"gonum.org/v1/gonum/blas/gonum"
 )
 
@@ -298,7 +299,7 @@ func TestGemmBetaZeroClearsNaN(t *testing.T) {
 // TestGemmNoSteadyStateAllocation checks that the pooled packing buffers
 // make a repeated serial product allocation-free.
 func TestGemmNoSteadyStateAllocation(t *testing.T) {
-	if raceEnabled {
+	if racedet.Enabled {
 		t.Skip("the race detector drops pooled buffers on purpose")
 	}
 	const n = 40 // serial: below the parallel threshold
@@ -347,7 +348,7 @@ func to32(s []float64) []float32 {
 // TestGemmParallelNoSteadyStateAllocation checks that parallel products
 // recycle their team and buffers.
 func TestGemmParallelNoSteadyStateAllocation(t *testing.T) {
-	if raceEnabled {
+	if racedet.Enabled {
 		t.Skip("the race detector drops pooled buffers on purpose")
 	}
 	if runtime.GOMAXPROCS(0) < 2 {
