@@ -1,6 +1,7 @@
 package rbm
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -349,81 +350,88 @@ func TestCoreRadius(t *testing.T) {
 }
 
 // TestFirstLayerLocality checks the notes' locality criterion on 16×16
-// Ising samples at β = 0.408 (Mehta–Schwab's temperature): with L1 at least
-// 70% of the active first-layer units keep half their |W| mass in a 5×5
-// window; without L1 fewer do; random weights put ≈ 25/256 of the mass
-// there and no unit passes.
+// Ising samples at β = 0.408 (Mehta–Schwab's temperature) and at β_c:
+// with L1 at least 70% of the active first-layer units keep half their |W|
+// mass in a 5×5 window; without L1 fewer do; random weights put ≈ 25/256
+// of the mass there and no unit passes.
 func TestFirstLayerLocality(t *testing.T) {
 	const L, window = 16, 5
-	data, err := sim.IsingConfigurations(1/0.408, sim.DatasetConfig{L: L, Samples: 5000, Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	random, err := newRBM(L*L, 64, Binary, 0.1, 7)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rs, _ := Locality(random.Weights, L, window)
-	t.Logf("random weights: %+v", rs)
-	// 25/256 = 0.098; snapping the window to the densest centroid adds a
-	// little.
-	if rs.MeanShare < 0.08 || rs.MeanShare > 0.15 || rs.Fraction > 0.05 {
-		t.Errorf("random weights: %+v, want mass share ≈ 0.1 and no local unit", rs)
-	}
-	// lr 0.05, 20 epochs, momentum 0.5: the notes' CPU toy setting. The L1
-	// strength 1e-3 per unit learning rate removes the initial noise in
-	// ~2000 updates.
-	fraction := map[float32]float64{}
-	for _, l1 := range []float32{0, 1e-3} {
-		// The L1 run trains a two-layer DBN (its first layer is the same
-		// RBM as a single one with the same seed) to check depth too.
-		sizes := []int{L * L, 64}
-		if l1 > 0 {
-			sizes = append(sizes, 16)
-		}
-		dbn, hist, err := TrainDBN(data, sizes, Config{Epochs: 20, LearningRate: 0.05, Momentum: 0.5, L1: l1, Seed: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		st, _ := Locality(dbn.Layers[0].Weights, L, window)
-		first, last := hist[0], hist[19]
-		t.Logf("L1 = %g: %+v; reconstruction error %.4f → %.4f, pseudo-likelihood %.1f → %.1f, epoch %v",
-			l1, st, first.ReconstructionError, last.ReconstructionError,
-			first.PseudoLikelihood, last.PseudoLikelihood, last.Duration)
-		if last.ReconstructionError >= first.ReconstructionError {
-			t.Errorf("L1 = %g: reconstruction error did not fall (%.4f → %.4f)", l1, first.ReconstructionError, last.ReconstructionError)
-		}
-		fraction[l1] = st.Fraction
-		if l1 == 0 {
-			continue
-		}
-		f2, err := dbn.ReceptiveFields(2)
-		if err != nil {
-			t.Fatal(err)
-		}
-		st2, _ := Locality(f2, L, window)
-		t.Logf("layer 2 (W1·W2): %+v", st2)
-		if st2.MeanRadius <= st.MeanRadius {
-			t.Errorf("mean receptive-field radius %.2f (layer 1) → %.2f (layer 2), want growth with depth", st.MeanRadius, st2.MeanRadius)
-		}
-		sample := data.Slice(0, 0, 1000)
-		rec, err := dbn.Reconstruct(sample, 2)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, c, _ := Magnetization(sample, L, Binary)
-		rm, rc, _ := Magnetization(rec, L, Binary)
-		t.Logf("data ⟨|m|⟩ %.3f ⟨s s'⟩ %.3f; depth-2 reconstruction ⟨|m|⟩ %.3f ⟨s s'⟩ %.3f", m, c, rm, rc)
-		// The issue asks for ⟨|m|⟩ within 0.1 of the data's.
-		if math.Abs(rm-m) > 0.1 {
-			t.Errorf("reconstruction ⟨|m|⟩ %.3f, data %.3f: want within 0.1", rm, m)
-		}
-	}
-	if fraction[1e-3] < 0.7 {
-		t.Errorf("with L1: %.2f of active units local, want ≥ 0.70", fraction[1e-3])
-	}
-	if fraction[1e-3] <= fraction[0] {
-		t.Errorf("L1 did not raise the local fraction: %.2f (L1) vs %.2f (none)", fraction[1e-3], fraction[0])
+	// At β_c the fields carry more of the global magnetization and need a
+	// stronger penalty to shrink to blobs (1e-3 leaves 16% of them local).
+	for _, tc := range []struct{ beta, l1 float64 }{{0.408, 1e-3}, {sim.CriticalBeta, 3e-3}} {
+		t.Run(fmt.Sprintf("beta=%.3f", tc.beta), func(t *testing.T) {
+			l1On := float32(tc.l1)
+			data, err := sim.IsingConfigurations(1/tc.beta, sim.DatasetConfig{L: L, Samples: 5000, Seed: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			random, err := newRBM(L*L, 64, Binary, 0.1, 7)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rs, _ := Locality(random.Weights, L, window)
+			t.Logf("random weights: %+v", rs)
+			// 25/256 = 0.098; snapping the window to the densest centroid adds a
+			// little.
+			if rs.MeanShare < 0.08 || rs.MeanShare > 0.15 || rs.Fraction > 0.05 {
+				t.Errorf("random weights: %+v, want mass share ≈ 0.1 and no local unit", rs)
+			}
+			// lr 0.05, 20 epochs, momentum 0.5: the notes' CPU toy setting. The L1
+			// strength 1e-3 per unit learning rate removes the initial noise in
+			// ~2000 updates.
+			fraction := map[float32]float64{}
+			for _, l1 := range []float32{0, l1On} {
+				// The L1 run trains a two-layer DBN (its first layer is the same
+				// RBM as a single one with the same seed) to check depth too.
+				sizes := []int{L * L, 64}
+				if l1 > 0 {
+					sizes = append(sizes, 16)
+				}
+				dbn, hist, err := TrainDBN(data, sizes, Config{Epochs: 20, LearningRate: 0.05, Momentum: 0.5, L1: l1, Seed: 1})
+				if err != nil {
+					t.Fatal(err)
+				}
+				st, _ := Locality(dbn.Layers[0].Weights, L, window)
+				first, last := hist[0], hist[19]
+				t.Logf("L1 = %g: %+v; reconstruction error %.4f → %.4f, pseudo-likelihood %.1f → %.1f, epoch %v",
+					l1, st, first.ReconstructionError, last.ReconstructionError,
+					first.PseudoLikelihood, last.PseudoLikelihood, last.Duration)
+				if last.ReconstructionError >= first.ReconstructionError {
+					t.Errorf("L1 = %g: reconstruction error did not fall (%.4f → %.4f)", l1, first.ReconstructionError, last.ReconstructionError)
+				}
+				fraction[l1] = st.Fraction
+				if l1 == 0 {
+					continue
+				}
+				f2, err := dbn.ReceptiveFields(2)
+				if err != nil {
+					t.Fatal(err)
+				}
+				st2, _ := Locality(f2, L, window)
+				t.Logf("layer 2 (W1·W2): %+v", st2)
+				if st2.MeanRadius <= st.MeanRadius {
+					t.Errorf("mean receptive-field radius %.2f (layer 1) → %.2f (layer 2), want growth with depth", st.MeanRadius, st2.MeanRadius)
+				}
+				sample := data.Slice(0, 0, 1000)
+				rec, err := dbn.Reconstruct(sample, 2)
+				if err != nil {
+					t.Fatal(err)
+				}
+				m, c, _ := Magnetization(sample, L, Binary)
+				rm, rc, _ := Magnetization(rec, L, Binary)
+				t.Logf("data ⟨|m|⟩ %.3f ⟨s s'⟩ %.3f; depth-2 reconstruction ⟨|m|⟩ %.3f ⟨s s'⟩ %.3f", m, c, rm, rc)
+				// The issue asks for ⟨|m|⟩ within 0.1 of the data's.
+				if math.Abs(rm-m) > 0.1 {
+					t.Errorf("reconstruction ⟨|m|⟩ %.3f, data %.3f: want within 0.1", rm, m)
+				}
+			}
+			if fraction[l1On] < 0.7 {
+				t.Errorf("with L1: %.2f of active units local, want ≥ 0.70", fraction[l1On])
+			}
+			if fraction[l1On] <= fraction[0] {
+				t.Errorf("L1 did not raise the local fraction: %.2f (L1) vs %.2f (none)", fraction[l1On], fraction[0])
+			}
+		})
 	}
 }
 
@@ -432,7 +440,9 @@ func TestFirstLayerLocality(t *testing.T) {
 // layer trained for 100 epochs with L1 (20 epochs left its reconstructions'
 // ⟨s s'⟩ 0.15 below the data's at L = 16), and the small upper layers
 // trained to convergence (they are cheap; short training lost another 0.08
-// per layer). The notebook uses the same settings at L = 16.
+// per layer). The notebook uses the same settings at L = 16, with a weak
+// L1 penalty on its second layer too (without it, at β_c, the second
+// layer's fields spread wider than the third's).
 func reconstructionLayers(layers int) []Config {
 	cfgs := []Config{{Epochs: 100, LearningRate: 0.02, Momentum: 0.5, L1: 7.5e-3, Units: Spin, Seed: 1}}
 	for i := 1; i < layers; i++ {
@@ -443,31 +453,36 @@ func reconstructionLayers(layers int) []Config {
 
 // TestReconstructionStatistics checks that sampled top-down reconstructions
 // from every depth reproduce the data's ⟨|m|⟩ and nearest-neighbour
-// correlation within 0.1, on 8×8 lattices at β = 0.408 with the notebook's
-// shape of stack, half the units in the first layer and a quarter after:
-// 64 → 32 → 8 → 2 (the notebook checks 256 → 128 → 32 → 8 on 16×16).
+// correlation within 0.1, on 8×8 lattices at β = 0.408 (Mehta–Schwab's) and
+// at β_c, with the notebook's shape of stack, half the units in the first
+// layer and a quarter after: 64 → 32 → 8 → 2 (the notebook checks
+// 256 → 128 → 32 → 8 on 16×16).
 func TestReconstructionStatistics(t *testing.T) {
 	const L = 8
-	data, err := sim.IsingConfigurations(1/0.408, sim.DatasetConfig{L: L, Samples: 5000, Seed: 1, PlusMinus: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dbn, _, err := TrainDBNLayers(data, []int{64, 32, 8, 2}, reconstructionLayers(3))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sample := data.Slice(0, 0, 1000)
-	m, c, _ := Magnetization(sample, L, Spin)
-	for depth := 1; depth <= 3; depth++ {
-		rec, err := dbn.Reconstruct(sample, depth)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rm, rc, _ := Magnetization(rec, L, Spin)
-		t.Logf("depth %d: reconstruction ⟨|m|⟩ %.3f ⟨s s'⟩ %.3f; data %.3f %.3f", depth, rm, rc, m, c)
-		if math.Abs(rm-m) > 0.1 || math.Abs(rc-c) > 0.1 {
-			t.Errorf("depth %d: reconstruction ⟨|m|⟩ %.3f, ⟨s s'⟩ %.3f; data %.3f, %.3f: want both within 0.1", depth, rm, rc, m, c)
-		}
+	for _, beta := range []float64{0.408, sim.CriticalBeta} {
+		t.Run(fmt.Sprintf("beta=%.3f", beta), func(t *testing.T) {
+			data, err := sim.IsingConfigurations(1/beta, sim.DatasetConfig{L: L, Samples: 5000, Seed: 1, PlusMinus: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			dbn, _, err := TrainDBNLayers(data, []int{64, 32, 8, 2}, reconstructionLayers(3))
+			if err != nil {
+				t.Fatal(err)
+			}
+			sample := data.Slice(0, 0, 1000)
+			m, c, _ := Magnetization(sample, L, Spin)
+			for depth := 1; depth <= 3; depth++ {
+				rec, err := dbn.Reconstruct(sample, depth)
+				if err != nil {
+					t.Fatal(err)
+				}
+				rm, rc, _ := Magnetization(rec, L, Spin)
+				t.Logf("depth %d: reconstruction ⟨|m|⟩ %.3f ⟨s s'⟩ %.3f; data %.3f %.3f", depth, rm, rc, m, c)
+				if math.Abs(rm-m) > 0.1 || math.Abs(rc-c) > 0.1 {
+					t.Errorf("depth %d: reconstruction ⟨|m|⟩ %.3f, ⟨s s'⟩ %.3f; data %.3f, %.3f: want both within 0.1", depth, rm, rc, m, c)
+				}
+			}
+		})
 	}
 }
 
@@ -818,60 +833,60 @@ func fullLayers() []Config {
 	}
 }
 
-// TestFullRun trains the notebook's full run (minutes: set RBM_FULL=1) and
-// checks the criteria the notebook asserts with full = true: ≥ 70% of the
-// active first-layer units local in an 8×8 window, the core radius growing
-// with depth, and the reconstructions from every depth within 0.1 of the
-// data's ⟨|m|⟩ and ⟨s s'⟩. Measured (4.3 minutes at load 0.4–1.9):
-// locality (99.5%) and the core radius (0.66 → 1.30 → 3.14) pass; the
-// reconstructions keep ⟨|m|⟩ within 0.02 (0.188, 0.184, 0.181 against
-// 0.195) and ⟨s s'⟩ from depth 1 within 0.1 (0.481 against 0.576), but
-// miss ⟨s s'⟩ from depths 2 and 3 (0.443 and 0.433: 0.133 and 0.143
-// below), so this test fails on those two, as the notebook's full run
-// does. With a 40-epoch first layer depth 1 missed too (0.471, 0.433,
-// 0.425, reproduced to 0.001 on a second run). Neither the reconstruction
-// procedure (means up: 0.458, 0.429, 0.422; Gibbs steps at the top drift
-// away from the configuration) nor CD-3, smaller batches, a larger
-// learning rate or momentum closed the gap; dropping the L1 penalty gains
-// 0.02 but loses locality (the notebook's full-run section lists the
-// measurements).
+// TestFullRun trains the notebook's full run at β = 0.408 and at β_c
+// (minutes: set RBM_FULL=1) and checks the criteria the notebook asserts
+// with full = true: ≥ 70% of the active first-layer units local in an 8×8
+// window, the core radius growing with depth, and the reconstructions from
+// every depth within 0.1 of the data's ⟨|m|⟩ and ⟨s s'⟩. Measured (4.3
+// minutes per temperature): locality (99.5%, 98.5%) and the core radius
+// (0.66 → 1.30 → 3.14; 0.62 → 1.97 → 6.07) pass; the reconstructions keep
+// ⟨|m|⟩ within 0.02 and ⟨s s'⟩ from depth 1 within 0.1 (0.481 against
+// 0.576; 0.640 against 0.715), but miss ⟨s s'⟩ from depths 2 and 3 (0.443
+// and 0.433; 0.605 and 0.598), so this test fails on those four, as the
+// notebook's full run does. The notebook's last section lists what was
+// tried; the best decoder that keeps the spins independent given the
+// first layer's code reaches only 0.512 at β = 0.408.
 func TestFullRun(t *testing.T) {
 	if os.Getenv("RBM_FULL") != "1" {
 		t.Skip("trains the 40×40, 1600 → 400 → 100 → 25 DBN for several minutes; set RBM_FULL=1 (the notebook's full run asserts the same)")
 	}
 	const L, window = 40, 8
-	data, err := sim.IsingConfigurations(1/0.408, sim.DatasetConfig{L: L, Samples: 20000, Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dbn, _, err := TrainDBNLayers(data, []int{1600, 400, 100, 25}, fullLayers())
-	if err != nil {
-		t.Fatal(err)
-	}
-	sample := data.Slice(0, 0, 1000)
-	m, c, _ := Magnetization(sample, L, Binary)
-	radius := -1.0 // a single-site core has radius 0
-	for depth := 1; depth <= 3; depth++ {
-		f, err := dbn.ReceptiveFields(depth)
-		if err != nil {
-			t.Fatal(err)
-		}
-		st, _ := Locality(f, L, window)
-		rec, err := dbn.Reconstruct(sample, depth)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rm, rc, _ := Magnetization(rec, L, Binary)
-		t.Logf("depth %d: %+v; reconstruction ⟨|m|⟩ %.3f ⟨s s'⟩ %.3f, data %.3f %.3f", depth, st, rm, rc, m, c)
-		if depth == 1 && st.Fraction < 0.7 {
-			t.Errorf("layer 1: %.2f of active units local, want ≥ 0.70", st.Fraction)
-		}
-		if st.MeanRadius <= radius {
-			t.Errorf("depth %d: core radius %.2f, not above depth %d's %.2f", depth, st.MeanRadius, depth-1, radius)
-		}
-		radius = st.MeanRadius
-		if math.Abs(rm-m) > 0.1 || math.Abs(rc-c) > 0.1 {
-			t.Errorf("depth %d: reconstruction ⟨|m|⟩ %.3f, ⟨s s'⟩ %.3f; data %.3f, %.3f: want both within 0.1", depth, rm, rc, m, c)
-		}
+	for _, beta := range []float64{0.408, sim.CriticalBeta} {
+		t.Run(fmt.Sprintf("beta=%.3f", beta), func(t *testing.T) {
+			data, err := sim.IsingConfigurations(1/beta, sim.DatasetConfig{L: L, Samples: 20000, Seed: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			dbn, _, err := TrainDBNLayers(data, []int{1600, 400, 100, 25}, fullLayers())
+			if err != nil {
+				t.Fatal(err)
+			}
+			sample := data.Slice(0, 0, 1000)
+			m, c, _ := Magnetization(sample, L, Binary)
+			radius := -1.0 // a single-site core has radius 0
+			for depth := 1; depth <= 3; depth++ {
+				f, err := dbn.ReceptiveFields(depth)
+				if err != nil {
+					t.Fatal(err)
+				}
+				st, _ := Locality(f, L, window)
+				rec, err := dbn.Reconstruct(sample, depth)
+				if err != nil {
+					t.Fatal(err)
+				}
+				rm, rc, _ := Magnetization(rec, L, Binary)
+				t.Logf("depth %d: %+v; reconstruction ⟨|m|⟩ %.3f ⟨s s'⟩ %.3f, data %.3f %.3f", depth, st, rm, rc, m, c)
+				if depth == 1 && st.Fraction < 0.7 {
+					t.Errorf("layer 1: %.2f of active units local, want ≥ 0.70", st.Fraction)
+				}
+				if st.MeanRadius <= radius {
+					t.Errorf("depth %d: core radius %.2f, not above depth %d's %.2f", depth, st.MeanRadius, depth-1, radius)
+				}
+				radius = st.MeanRadius
+				if math.Abs(rm-m) > 0.1 || math.Abs(rc-c) > 0.1 {
+					t.Errorf("depth %d: reconstruction ⟨|m|⟩ %.3f, ⟨s s'⟩ %.3f; data %.3f, %.3f: want both within 0.1", depth, rm, rc, m, c)
+				}
+			}
+		})
 	}
 }
