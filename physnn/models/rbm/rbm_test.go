@@ -356,6 +356,17 @@ func TestCoreRadius(t *testing.T) {
 // of the mass there and no unit passes.
 func TestFirstLayerLocality(t *testing.T) {
 	const L, window = 16, 5
+	random, err := newRBM(L*L, 64, Binary, 0.1, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, _ := Locality(random.Weights, L, window)
+	t.Logf("random weights: %+v", rs)
+	// 25/256 = 0.098; snapping the window to the densest centroid adds a
+	// little.
+	if rs.MeanShare < 0.08 || rs.MeanShare > 0.15 || rs.Fraction > 0.05 {
+		t.Errorf("random weights: %+v, want mass share ≈ 0.1 and no local unit", rs)
+	}
 	// At β_c the fields carry more of the global magnetization and need a
 	// stronger penalty to shrink to blobs (1e-3 leaves 16% of them local).
 	for _, tc := range []struct{ beta, l1 float64 }{{0.408, 1e-3}, {sim.CriticalBeta, 3e-3}} {
@@ -364,17 +375,6 @@ func TestFirstLayerLocality(t *testing.T) {
 			data, err := sim.IsingConfigurations(1/tc.beta, sim.DatasetConfig{L: L, Samples: 5000, Seed: 1})
 			if err != nil {
 				t.Fatal(err)
-			}
-			random, err := newRBM(L*L, 64, Binary, 0.1, 7)
-			if err != nil {
-				t.Fatal(err)
-			}
-			rs, _ := Locality(random.Weights, L, window)
-			t.Logf("random weights: %+v", rs)
-			// 25/256 = 0.098; snapping the window to the densest centroid adds a
-			// little.
-			if rs.MeanShare < 0.08 || rs.MeanShare > 0.15 || rs.Fraction > 0.05 {
-				t.Errorf("random weights: %+v, want mass share ≈ 0.1 and no local unit", rs)
 			}
 			// lr 0.05, 20 epochs, momentum 0.5: the notes' CPU toy setting. The L1
 			// strength 1e-3 per unit learning rate removes the initial noise in
